@@ -1,0 +1,60 @@
+// Every pinned external version lives here and nowhere else.
+
+/** Kubernetes versions the charts are rendered and validated against (oldest and newest of kubeVersion, plus one between). */
+export const KUBE_VERSIONS = ['1.30.14', '1.33.13', '1.36.3'] as const;
+
+/** The range written into every Chart.yaml `kubeVersion`. */
+export const KUBE_VERSION_RANGE = '>=1.30.0-0 <1.37.0-0';
+
+export const GO_TOOLS = {
+  helm4: {
+    version: 'v4.1.4',
+    module: 'helm.sh/helm/v4/cmd/helm',
+    ldflags: '-X helm.sh/helm/v4/internal/version.version=v4.1.4',
+    binary: 'helm',
+    versionArgs: ['version', '--short'],
+  },
+  helm3: {
+    version: 'v3.18.4',
+    module: 'helm.sh/helm/v3/cmd/helm',
+    ldflags: '-X helm.sh/helm/v3/internal/version.version=v3.18.4',
+    binary: 'helm',
+    versionArgs: ['version', '--short'],
+  },
+  kubeconform: {
+    version: 'v0.7.0',
+    module: 'github.com/yannh/kubeconform/cmd/kubeconform',
+    ldflags: '',
+    binary: 'kubeconform',
+    versionArgs: ['-v'],
+  },
+  ct: {
+    version: 'v3.14.0',
+    module: 'github.com/helm/chart-testing/v3/ct',
+    ldflags: '',
+    binary: 'ct',
+    versionArgs: ['version'],
+  },
+} as const;
+
+export type GoToolName = keyof typeof GO_TOOLS;
+
+/** Debian packages: the command each provides, and the package name. */
+export const DEBIAN_TOOLS = {
+  yamllint: { package: 'yamllint' },
+  promtool: { package: 'prometheus' },
+  'docker-registry': { package: 'docker-registry' },
+} as const;
+
+/** Go modules whose CRD YAML files give kubeconform schemas for the custom kinds the charts render. */
+export const CRD_SOURCES = [
+  {
+    module: 'github.com/prometheus-operator/prometheus-operator',
+    version: 'v0.93.0',
+    files: [
+      'example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml',
+      'example/prometheus-operator-crd/monitoring.coreos.com_podmonitors.yaml',
+      'example/prometheus-operator-crd/monitoring.coreos.com_prometheusrules.yaml',
+    ],
+  },
+] as const;
