@@ -1,5 +1,6 @@
 // The charts of this repository and the definition each one's values come from.
 import { brokerValues } from './broker.ts';
+import { consoleValues } from './console.ts';
 import type { SchemaNode } from '../generate/schema-tree.ts';
 import { plain } from '../generate/schema-tree.ts';
 
@@ -17,6 +18,7 @@ export interface ChartDef {
 
 export const CHARTS: ChartDef[] = [
   { name: 'takhin-broker', dir: 'broker', source: 'tools/values/broker.ts', values: plain(brokerValues), takhinConfig: true },
+  { name: 'takhin-console', dir: 'console', source: 'tools/values/console.ts', values: plain(consoleValues), takhinConfig: false },
 ];
 
 export function chartDef(name: string): ChartDef {
