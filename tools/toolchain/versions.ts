@@ -57,4 +57,10 @@ export const CRD_SOURCES = [
       'example/prometheus-operator-crd/monitoring.coreos.com_prometheusrules.yaml',
     ],
   },
+  // HTTPRoute, rendered by the console chart. v1.7.0 declares go 1.27 in go.mod, which the Go here cannot download.
+  {
+    module: 'sigs.k8s.io/gateway-api',
+    version: 'v1.6.3',
+    files: ['config/crd/standard/gateway.networking.k8s.io_httproutes.yaml'],
+  },
 ] as const;
