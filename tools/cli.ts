@@ -1,11 +1,65 @@
 // Command-line entry: `tsx tools/cli.ts <command>`; package.json scripts call it.
 import { generateAll } from './generate/generate.ts';
+import { ensureToolchain } from './toolchain/install.ts';
+import { ciCases, presetCases } from './render/cases.ts';
+import { Summary } from './check/summary.ts';
+import { COLUMNS, checkGenerated, ctLint, lintCharts, prepare, renderAndValidate, unitTests } from './check/pipeline.ts';
+
+const log = (line: string) => console.log(line);
+
+function finish(summary: Summary, started: number): number {
+  const failures = summary.failures();
+  if (failures.length) {
+    console.log(`\nFailures (${failures.length}):`);
+    for (const f of failures) console.log(`  - ${f}`);
+  }
+  console.log(`\n${summary.table()}\n`);
+  console.log(`${summary.failed ? 'FAILED' : 'PASSED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return summary.failed ? 1 : 0;
+}
 
 const commands: Record<string, () => Promise<number>> = {
+  async setup() {
+    await ensureToolchain(log);
+    log('toolchain ready in .tools/');
+    return 0;
+  },
+
   async generate() {
     const written = generateAll();
-    console.log(written.length ? `generated:\n  ${written.join('\n  ')}` : 'generated files are up to date');
+    log(written.length ? `generated:\n  ${written.join('\n  ')}` : 'generated files are up to date');
     return 0;
+  },
+
+  /** The main job: render every preset for every supported Kubernetes version and verify it. */
+  async main() {
+    const started = Date.now();
+    await prepare(log);
+    const presets = presetCases();
+    if (presets.length === 0) throw new Error('no presets found in values-examples/ (or no umbrella chart in charts/takhin)');
+    const summary = new Summary(['render', 'kubeconform']);
+    log('render and verify presets');
+    await renderAndValidate(summary, presets, log);
+    return finish(summary, started);
+  },
+
+  /** Everything the repository checks. */
+  async test() {
+    const started = Date.now();
+    await prepare(log);
+    const summary = new Summary([...COLUMNS]);
+    const cases = [...ciCases(), ...presetCases()];
+    log('generated files');
+    checkGenerated(summary);
+    log('helm lint --strict');
+    await lintCharts(summary, cases, log);
+    log('ct lint');
+    await ctLint(summary, log);
+    log('render and validate');
+    await renderAndValidate(summary, cases, log);
+    log('unit tests');
+    await unitTests(summary, log);
+    return finish(summary, started);
   },
 };
 
@@ -15,4 +69,9 @@ if (!command) {
   console.error(`usage: tsx tools/cli.ts <${Object.keys(commands).join('|')}>`);
   process.exit(2);
 }
-process.exitCode = await command();
+try {
+  process.exitCode = await command();
+} catch (error) {
+  console.error(`\n${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}

@@ -6,33 +6,41 @@ export const KUBE_VERSIONS = ['1.30.14', '1.33.13', '1.36.3'] as const;
 /** The range written into every Chart.yaml `kubeVersion`. */
 export const KUBE_VERSION_RANGE = '>=1.30.0-0 <1.37.0-0';
 
+/**
+ * Go-built CLIs: `modulePath@version` from the Go module proxy, main package `pkg`, version stamped with `ldflags`,
+ * linked as `.tools/bin/<link>`. `versionArgs` make the binary print a line containing `version`.
+ */
 export const GO_TOOLS = {
   helm4: {
+    link: 'helm',
+    modulePath: 'helm.sh/helm/v4',
     version: 'v4.1.4',
-    module: 'helm.sh/helm/v4/cmd/helm',
+    pkg: 'helm.sh/helm/v4/cmd/helm',
     ldflags: '-X helm.sh/helm/v4/internal/version.version=v4.1.4',
-    binary: 'helm',
     versionArgs: ['version', '--short'],
   },
   helm3: {
+    link: 'helm3',
+    modulePath: 'helm.sh/helm/v3',
     version: 'v3.18.4',
-    module: 'helm.sh/helm/v3/cmd/helm',
+    pkg: 'helm.sh/helm/v3/cmd/helm',
     ldflags: '-X helm.sh/helm/v3/internal/version.version=v3.18.4',
-    binary: 'helm',
     versionArgs: ['version', '--short'],
   },
   kubeconform: {
+    link: 'kubeconform',
+    modulePath: 'github.com/yannh/kubeconform',
     version: 'v0.7.0',
-    module: 'github.com/yannh/kubeconform/cmd/kubeconform',
-    ldflags: '',
-    binary: 'kubeconform',
+    pkg: 'github.com/yannh/kubeconform/cmd/kubeconform',
+    ldflags: '-X main.version=v0.7.0',
     versionArgs: ['-v'],
   },
   ct: {
+    link: 'ct',
+    modulePath: 'github.com/helm/chart-testing/v3',
     version: 'v3.14.0',
-    module: 'github.com/helm/chart-testing/v3/ct',
-    ldflags: '',
-    binary: 'ct',
+    pkg: 'github.com/helm/chart-testing/v3/ct',
+    ldflags: '-X github.com/helm/chart-testing/v3/ct/cmd.Version=v3.14.0',
     versionArgs: ['version'],
   },
 } as const;

@@ -1,6 +1,7 @@
 {{- /*
 Cross-field rules the schema cannot express. Each message names the value, what is wrong and how to fix it.
-Rendered by configmap.yaml, so every install and template run checks them.
+Every template includes it first: Helm renders templates in an order of its own, and a template that indexes a
+per-broker list must never fail before these messages do.
 */ -}}
 {{- define "takhin-broker.validateValues" -}}
 {{- $v := .Values -}}
@@ -72,9 +73,11 @@ Rendered by configmap.yaml, so every install and template run checks them.
 {{- end -}}
 
 {{- $ports := dict -}}
-{{- $named := list (list "config.server.port" $v.config.server.port) (list "config.metrics.port" $v.config.metrics.port) (list "config.health.port" $v.config.health.port) -}}
+{{- $kafka := list "config.server.port" $v.config.server.port -}}
+{{- if and $v.external.enabled (eq $v.external.type "LoadBalancer") }}{{ $kafka = list "external.port" $v.external.port }}{{ end -}}
+{{- $named := list $kafka (list "config.metrics.port" $v.config.metrics.port) (list "config.health.port" $v.config.health.port) -}}
 {{- if $v.config.profiler.enabled }}{{ $named = append $named (list "config.profiler.port" $v.config.profiler.port) }}{{ end -}}
-{{- if and $v.external.enabled (eq $v.external.type "LoadBalancer") }}{{ $named = append $named (list "external.port" $v.external.port) }}{{ end -}}
+{{- if include "takhin-broker.nodePortMode" . }}{{ range $v.external.nodePorts }}{{ $named = append $named (list "external.nodePorts" .) }}{{ end }}{{ end -}}
 {{- range $named -}}
   {{- $key := toString (int (index . 1)) -}}
   {{- if hasKey $ports $key -}}

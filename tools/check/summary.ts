@@ -1,0 +1,60 @@
+// One summary table for a check run: rows are charts or presets, columns are checks.
+
+export interface Cell {
+  passed: number;
+  failed: number;
+  details: string[];
+}
+
+export class Summary {
+  private readonly cells = new Map<string, Map<string, Cell>>();
+  private readonly columns: string[] = [];
+  private readonly rows: string[] = [];
+
+  constructor(columns: string[]) {
+    this.columns.push(...columns);
+  }
+
+  /** Records one check of `row` under `column`; `detail` says what failed and where. */
+  record(row: string, column: string, ok: boolean, detail?: string): void {
+    if (!this.columns.includes(column)) this.columns.push(column);
+    if (!this.rows.includes(row)) this.rows.push(row);
+    let byColumn = this.cells.get(row);
+    if (!byColumn) this.cells.set(row, (byColumn = new Map()));
+    let cell = byColumn.get(column);
+    if (!cell) byColumn.set(column, (cell = { passed: 0, failed: 0, details: [] }));
+    if (ok) cell.passed++;
+    else {
+      cell.failed++;
+      if (detail) cell.details.push(detail);
+    }
+  }
+
+  get failed(): boolean {
+    return [...this.cells.values()].some((m) => [...m.values()].some((c) => c.failed > 0));
+  }
+
+  failures(): string[] {
+    const out: string[] = [];
+    for (const row of this.rows) {
+      for (const column of this.columns) {
+        const cell = this.cells.get(row)?.get(column);
+        for (const d of cell?.details ?? []) out.push(`[${row} / ${column}] ${d}`);
+      }
+    }
+    return out;
+  }
+
+  table(): string {
+    const text = (cell: Cell | undefined) => {
+      if (!cell) return '-';
+      const total = cell.passed + cell.failed;
+      return cell.failed ? `FAIL ${cell.failed}/${total}` : `ok ${total}`;
+    };
+    const header = ['', ...this.columns];
+    const body = this.rows.map((row) => [row, ...this.columns.map((c) => text(this.cells.get(row)?.get(c)))]);
+    const widths = header.map((_, i) => Math.max(...[header, ...body].map((r) => (r[i] ?? '').length)));
+    const line = (r: string[]) => r.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+    return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+  }
+}

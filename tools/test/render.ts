@@ -1,0 +1,69 @@
+// Test helpers: render a chart with inline values and look objects up in the result.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import { CHARTS_DIR } from '../toolchain/paths.ts';
+import { helmTemplate, type HelmVersion, type TemplateOptions } from '../render/helm.ts';
+
+export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [k: string]: any };
+
+const scratch = mkdtempSync(join(tmpdir(), 'takhin-test-values-'));
+let counter = 0;
+
+/** Writes values to a temporary file and returns its path. */
+export function valuesFile(values: unknown): string {
+  const path = join(scratch, `values-${process.pid}-${counter++}.yaml`);
+  writeFileSync(path, YAML.stringify(values));
+  return path;
+}
+
+export interface RenderResult {
+  ok: boolean;
+  stderr: string;
+  text: string;
+  docs: Manifest[];
+}
+
+export async function render(chartDir: string, values: unknown = {}, opts: TemplateOptions = {}): Promise<RenderResult> {
+  const result = await helmTemplate({ chartDir: join(CHARTS_DIR, chartDir), valuesFiles: [valuesFile(values)] }, opts);
+  const docs = result.ok ? YAML.parseAllDocuments(result.stdout).map((d) => d.toJS() as Manifest).filter(Boolean) : [];
+  return { ok: result.ok, stderr: result.stderr, text: result.stdout, docs };
+}
+
+/** Renders and fails the test with helm's message if rendering failed. */
+export async function renderOk(chartDir: string, values: unknown = {}, opts: TemplateOptions = {}): Promise<Manifest[]> {
+  const r = await render(chartDir, values, opts);
+  if (!r.ok) throw new Error(`helm template ${chartDir} failed:\n${r.stderr}`);
+  return r.docs;
+}
+
+/** Renders with the given helm and returns helm's error text (the test asserts it is non-empty and specific). */
+export async function renderError(chartDir: string, values: unknown, helm: HelmVersion = 'helm'): Promise<string> {
+  const r = await render(chartDir, values, { helmVersion: helm });
+  if (r.ok) throw new Error(`expected helm template ${chartDir} to reject ${JSON.stringify(values)}, but it rendered`);
+  return r.stderr;
+}
+
+export function find(docs: Manifest[], kind: string, name?: string): Manifest {
+  const found = docs.find((d) => d.kind === kind && (name === undefined || d.metadata.name === name));
+  if (!found) throw new Error(`no ${kind}${name ? ` named ${name}` : ''} in: ${docs.map((d) => `${d.kind}/${d.metadata.name}`).join(', ')}`);
+  return found;
+}
+
+export const all = (docs: Manifest[], kind: string) => docs.filter((d) => d.kind === kind);
+
+/** Every container (init, main, sidecar) of a pod-bearing object. */
+export function podSpec(doc: Manifest): any {
+  return doc.kind === 'Pod' ? doc.spec : doc.spec.template.spec;
+}
+
+/** NOTES.txt as `helm install --dry-run` prints it for these values. */
+export async function notes(chartDir: string, values: unknown = {}): Promise<string> {
+  const { helm } = await import('../render/helm.ts');
+  const result = await helm('helm', ['install', 'takhin', join(CHARTS_DIR, chartDir), '--dry-run=client', '--namespace', 'takhin', '--values', valuesFile(values)]);
+  if (!result.ok) throw new Error(`helm install --dry-run ${chartDir} failed:\n${result.stderr}`);
+  const at = result.stdout.indexOf('NOTES:');
+  if (at < 0) throw new Error('helm printed no NOTES');
+  return result.stdout.slice(at);
+}
