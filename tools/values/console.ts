@@ -2,7 +2,7 @@
 // no config file), so there is no takhinKey mapping here: the Deployment renders each flag from these values.
 import { Type } from '@sinclair/typebox';
 import {
-  obj, str, bool, int, strEnum, strList, enumList, stringMap, freeform, objectList, common, image, resources,
+  obj, str, bool, int, strEnum, strList, enumList, stringMap, objectList, common, image, resources,
   podSecurityContext, containerSecurityContext, probe, serviceAccount, scheduling, extensions,
 } from './blocks.ts';
 import { TAKHIN_IMAGE } from './images.ts';
@@ -159,7 +159,7 @@ export const consoleValues = obj(
         enabled: bool(true, 'Allow only the traffic below to reach the console.'),
         from: objectList('Extra NetworkPolicy peers allowed to reach the console port (pods of the release namespace always are).'),
         allowExternal: bool(true, 'With `service.type` NodePort or LoadBalancer, allow the console port from any source (the Service is exposed on purpose).'),
-        ingressControllerNamespaceSelector: freeform('Namespaces of the Ingress or Gateway controller, allowed in when `ingress` or `httpRoute` is enabled.', { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } }),
+        ingressControllerNamespace: str('ingress-nginx', 'Namespace of the Ingress or Gateway controller, allowed in when `ingress` or `httpRoute` is enabled; empty adds no rule (use `from`). A name rather than a selector: Helm would merge a selector you give into the default one.', { pattern: '^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' }),
       },
       { description: 'NetworkPolicy for the console pods.' },
     ),
