@@ -14,6 +14,8 @@ export interface SchemaNode {
   takhinUnused?: string;
   renderOnlyWhenSet?: boolean;
   disableFlag?: string;
+  /** An umbrella's subchart subtree: documented by the subchart; the umbrella states only `defaults`. */
+  subchart?: { chart: string; dir: string; defaults: Record<string, unknown> };
   [key: string]: unknown;
 }
 
@@ -31,7 +33,7 @@ export function fullDescription(node: SchemaNode): string {
 
 /** An object the generators descend into (as opposed to a value emitted whole). */
 export function isBranch(node: SchemaNode): boolean {
-  return node.default === undefined && node.properties !== undefined;
+  return node.default === undefined && node.properties !== undefined && node.subchart === undefined;
 }
 
 export interface Leaf {
@@ -43,9 +45,24 @@ export function leaves(root: SchemaNode, prefix: string[] = []): Leaf[] {
   const out: Leaf[] = [];
   for (const [key, child] of Object.entries(root.properties ?? {})) {
     const path = [...prefix, key];
-    if (isBranch(child)) out.push(...leaves(child, path));
+    if (child.subchart) out.push(...subchartLeaves(child, path));
+    else if (isBranch(child)) out.push(...leaves(child, path));
     else out.push({ path, node: child });
   }
+  return out;
+}
+
+/** An umbrella documents the keys it sets for a subchart, then points at the subchart's own reference. */
+function subchartLeaves(node: SchemaNode, path: string[]): Leaf[] {
+  const sub = node.subchart!;
+  const out: Leaf[] = [];
+  const walk = (value: unknown, at: string[], schema: SchemaNode | undefined) => {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value) && schema?.properties) {
+      for (const [k, v] of Object.entries(value)) walk(v, [...at, k], schema.properties[k]);
+    } else out.push({ path: at, node: { ...(schema ?? {}), default: value, description: `${schema?.description ?? ''} Set by the umbrella.`.trim() } });
+  };
+  walk(sub.defaults, path, node);
+  out.push({ path: [...path, '*'], node: { type: 'object', description: `Any other ${sub.chart} value: see charts/${sub.dir}/README.md.` } });
   return out;
 }
 

@@ -24,10 +24,10 @@ function isInline(value: unknown): boolean {
 
 function valueLines(key: string, value: unknown, indent: string): string[] {
   if (isInline(value)) {
-    const text = value !== null && typeof value === 'object' ? (Array.isArray(value) ? '[]' : '{}') : YAML.stringify(value).trimEnd();
+    const text = value !== null && typeof value === 'object' ? (Array.isArray(value) ? '[]' : '{}') : YAML.stringify(value, { lineWidth: 0 }).trimEnd();
     return [`${indent}${key}: ${text}`];
   }
-  const body = YAML.stringify(value, { indentSeq: true }).trimEnd().split('\n');
+  const body = YAML.stringify(value, { indentSeq: true, lineWidth: 0 }).trimEnd().split('\n');
   return [`${indent}${key}:`, ...body.map((l) => `${indent}  ${l}`)];
 }
 
@@ -36,7 +36,9 @@ function emit(node: SchemaNode, indent: string, topLevel: boolean): string[] {
   for (const [key, child] of Object.entries(node.properties ?? {})) {
     if (topLevel && out.length > 0) out.push('');
     out.push(...wrap(fullDescription(child), indent));
-    if (isBranch(child)) {
+    if (child.subchart) {
+      out.push(...valueLines(key, child.subchart.defaults, indent), `${indent}  # Every other key: charts/${child.subchart.dir}/values.yaml (defaults) and README.md.`);
+    } else if (isBranch(child)) {
       out.push(`${indent}${key}:`, ...emit(child, `${indent}  `, false));
     } else {
       out.push(...valueLines(YAML.stringify(key).trimEnd(), child.default, indent));
@@ -51,6 +53,7 @@ export function valuesYaml(def: SchemaNode, source: string): string {
 
 /** The defaults as an object, exactly as values.yaml states them. */
 export function defaults(node: SchemaNode): unknown {
+  if (node.subchart) return node.subchart.defaults;
   if (!isBranch(node)) return node.default;
   return Object.fromEntries(Object.entries(node.properties ?? {}).map(([k, v]) => [k, defaults(v)]));
 }

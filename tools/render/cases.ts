@@ -13,7 +13,12 @@ export interface RenderCase {
   chartDir: string;
   /** Values files, relative to the repository. */
   valuesFiles: string[];
+  /** APIs to announce to helm (`--api-versions`), for charts that render custom resources only when they exist. */
+  apiVersions?: string[];
 }
+
+/** Presets target clusters that run the Prometheus Operator, so their custom resources are rendered and validated. */
+export const PRESET_API_VERSIONS = ['monitoring.coreos.com/v1'];
 
 export const RELEASE = 'takhin';
 export const NAMESPACE = 'takhin';
@@ -52,6 +57,6 @@ export function presetCases(): RenderCase[] {
   if (!existsSync(PRESETS_DIR) || !existsSync(join(umbrella, 'Chart.yaml'))) return [];
   return readdirSync(PRESETS_DIR).filter((f) => f.endsWith('.yaml')).sort().map((f) => {
     const name = f.replace(/\.yaml$/, '');
-    return { row: `preset/${name}`, id: `preset/${name}`, chartDir: umbrella, valuesFiles: [relative(REPO_ROOT, join(PRESETS_DIR, f))] };
+    return { row: `preset/${name}`, id: `preset/${name}`, chartDir: umbrella, valuesFiles: [relative(REPO_ROOT, join(PRESETS_DIR, f))], apiVersions: PRESET_API_VERSIONS };
   });
 }

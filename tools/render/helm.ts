@@ -48,16 +48,16 @@ export interface TemplateOptions {
   extraValues?: string[];
 }
 
-export function templateArgs(c: Pick<RenderCase, 'chartDir' | 'valuesFiles'>, opts: TemplateOptions = {}): string[] {
+export function templateArgs(c: Pick<RenderCase, 'chartDir' | 'valuesFiles' | 'apiVersions'>, opts: TemplateOptions = {}): string[] {
   const args = ['template', RELEASE, c.chartDir, '--namespace', NAMESPACE];
   for (const f of [...c.valuesFiles, ...(opts.extraValues ?? [])]) args.push('--values', f);
   for (const s of opts.set ?? []) args.push('--set', s);
   if (opts.kubeVersion) args.push('--kube-version', opts.kubeVersion);
-  for (const a of opts.apiVersions ?? []) args.push('--api-versions', a);
+  for (const a of [...(c.apiVersions ?? []), ...(opts.apiVersions ?? [])]) args.push('--api-versions', a);
   return args;
 }
 
-export function helmTemplate(c: Pick<RenderCase, 'chartDir' | 'valuesFiles'>, opts: TemplateOptions = {}): Promise<CommandResult> {
+export function helmTemplate(c: Pick<RenderCase, 'chartDir' | 'valuesFiles' | 'apiVersions'>, opts: TemplateOptions = {}): Promise<CommandResult> {
   return helm(opts.helmVersion ?? 'helm', templateArgs(c, opts));
 }
 

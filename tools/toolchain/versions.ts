@@ -71,4 +71,10 @@ export const CRD_SOURCES = [
     version: 'v1.6.3',
     files: ['config/crd/standard/gateway.networking.k8s.io_httproutes.yaml'],
   },
+  // Certificate, rendered by the broker chart when tls.certManager.enabled.
+  {
+    module: 'github.com/cert-manager/cert-manager',
+    version: 'v1.21.2',
+    files: ['deploy/crds/cert-manager.io_certificates.yaml'],
+  },
 ] as const;

@@ -15,7 +15,7 @@ export interface Annotations {
   renderOnlyWhenSet?: boolean;
   disableFlag?: string;
 }
-export const TOOLING_KEYS = ['takhinKey', 'takhinUnused', 'renderOnlyWhenSet', 'disableFlag'] as const;
+export const TOOLING_KEYS = ['takhinKey', 'takhinUnused', 'renderOnlyWhenSet', 'disableFlag', 'subchart'] as const;
 
 type Opts = SchemaOptions & Annotations & { description: string };
 
@@ -191,6 +191,7 @@ export const extensions = () => ({
 export const common = () => ({
   global: global(),
   'takhin-common': freeform('Reserved: Helm adds the key of the takhin-common library chart (it has no values).'),
+  enabled: bool(true, 'Read only by the takhin umbrella chart (its `condition`); has no effect when this chart is installed alone.'),
   nameOverride: str('', 'Replaces the chart name in object names.', { pattern: '^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 40 }),
   fullnameOverride: str('', 'Replaces the generated fullname of every object.', { pattern: '^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 48 }),
   commonLabels: stringMap('Labels added to every object of this chart.'),

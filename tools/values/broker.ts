@@ -258,6 +258,7 @@ export const brokerValues = obj(
     livenessProbe: probe('liveness probe on /health/live', { initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 }),
     readinessProbe: probe('readiness probe: a TCP connection to the Kafka listener (Takhin\'s /health/ready does not check it)', { initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 }),
     terminationGracePeriodSeconds: int(30, 'Takhin waits for idle client connections on shutdown and can hang; this bounds it.', { minimum: 5, maximum: 600 }),
+    minReadySeconds: int(0, 'Seconds a new broker must be Ready before the rollout moves on.', { minimum: 0 }),
     podManagementPolicy: strEnum(['Parallel', 'OrderedReady'], 'Parallel', 'Brokers are independent, so they start in parallel.'),
     updateStrategy: obj(
       {

@@ -42,7 +42,8 @@ const audit = obj(
 const brokerSource = obj(
   {
     fullname: str('', 'Fullname of the takhin-broker release whose data the console shows: its StatefulSet and pod-name prefix. Rendered with `tpl`, so an umbrella chart can write `{{ .Release.Name }}-takhin-broker`. Required in broker mode (the takhin umbrella chart fills it in).'),
-    claimName: str('', 'PersistentVolumeClaim with the broker data; empty uses broker 0\'s claim, `data-<fullname>-0`. Each broker has its own topics: this console shows one broker.', { pattern: '^$|^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' }),
+    ordinal: int(0, 'Which broker to show. Brokers do not replicate at the pinned Takhin, so each has its own topics and a console shows one broker: `<fullname>-<ordinal>` and its claim.', { minimum: 0 }),
+    claimName: str('', 'PersistentVolumeClaim with the broker data; empty uses the broker chart\'s claim of that broker, `data-<fullname>-<ordinal>`.', { pattern: '^$|^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' }),
     readOnly: bool(true, 'Mount the broker\'s claim read-only (volume and mount). The console has no lock on the broker\'s files and tracks offsets on its own: writing through it (create topic, produce, delete) can corrupt the broker\'s log.'),
     allowWrites: bool(false, 'Required, with `readOnly: false`, to let the console write to the broker\'s files: an explicit acknowledgement of the corruption risk.'),
     snapshot: obj(
@@ -52,7 +53,7 @@ const brokerSource = obj(
       },
       { description: 'Copy-on-start of the broker data (only with `readOnly: true`).' },
     ),
-    colocate: bool(true, 'Schedule the console on the node of broker pod 0 (`<fullname>-0`, required pod affinity), so a ReadWriteOnce claim can be mounted by both pods. Turn off only for ReadWriteMany/ReadOnlyMany claims.'),
+    colocate: bool(true, 'Schedule the console on the node of the broker pod `<fullname>-<ordinal>` (required pod affinity), so its ReadWriteOnce claim can be mounted by both pods. Turn off only for ReadWriteMany/ReadOnlyMany claims.'),
   },
   { description: 'Broker mode: where the broker data comes from and how it is protected.' },
 );

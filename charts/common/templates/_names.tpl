@@ -6,15 +6,20 @@
 
 {{- /* Release-scoped name; 63 characters at most, honours fullnameOverride. */ -}}
 {{- define "takhin-common.fullname" -}}
-{{- if .Values.fullnameOverride -}}
-{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
-{{- else -}}
-{{- $name := default .Chart.Name .Values.nameOverride -}}
-{{- if contains $name .Release.Name -}}
-{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
-{{- else -}}
-{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- include "takhin-common.fullnameFor" (dict "release" .Release.Name "name" (default .Chart.Name .Values.nameOverride) "override" .Values.fullnameOverride) -}}
 {{- end -}}
+
+{{- /*
+The fullname rule on its own: (dict "release" R "name" N ["override" O]). The umbrella uses it to name a sibling
+subchart's objects (e.g. the console reads the broker's claim) without anyone typing a generated name.
+*/ -}}
+{{- define "takhin-common.fullnameFor" -}}
+{{- if .override -}}
+{{- .override | trunc 63 | trimSuffix "-" -}}
+{{- else if contains .name .release -}}
+{{- .release | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .release .name | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 {{- end -}}
 
