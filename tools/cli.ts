@@ -14,7 +14,9 @@ function finish(summary: Summary, started: number): number {
     for (const f of failures) console.log(`  - ${f}`);
   }
   console.log(`\n${summary.table()}\n`);
+  const { passed, failed } = summary.totals();
   console.log(`${summary.failed ? 'FAILED' : 'PASSED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`checks: ${passed} passed, ${failed} failed`);
   return summary.failed ? 1 : 0;
 }
 

@@ -30,6 +30,14 @@ export class Summary {
     }
   }
 
+  /** Checks passed and failed over the whole table. */
+  totals(): { passed: number; failed: number } {
+    let passed = 0;
+    let failed = 0;
+    for (const byColumn of this.cells.values()) for (const c of byColumn.values()) (passed += c.passed), (failed += c.failed);
+    return { passed, failed };
+  }
+
   get failed(): boolean {
     return [...this.cells.values()].some((m) => [...m.values()].some((c) => c.failed > 0));
   }
