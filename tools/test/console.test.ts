@@ -213,6 +213,12 @@ describe('data source', () => {
     expect(spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution).toHaveLength(1);
   });
 
+  it('shows the broker chosen by ordinal: its claim and its node', SLOW, () => {
+    const spec = podSpec(merge(brokerMode, { data: { broker: { ordinal: 2 } } }));
+    expect(volume(spec, 'broker-data').persistentVolumeClaim.claimName).toBe(`data-${BROKER}-2`);
+    expect(spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector.matchLabels).toEqual({ 'statefulset.kubernetes.io/pod-name': `${BROKER}-2` });
+  });
+
   it('takes the broker fullname through tpl, so an umbrella can name it after its release', SLOW, () => {
     const spec = podSpec(merge(brokerMode, { data: { broker: { fullname: '{{ .Release.Name }}-takhin-broker' } } }));
     expect(volume(spec, 'broker-data').persistentVolumeClaim.claimName).toBe(`data-${RELEASE}-takhin-broker-0`);

@@ -16,8 +16,12 @@
 {{- define "takhin-console.brokerFullname" -}}
 {{- tpl .Values.data.broker.fullname . -}}
 {{- end -}}
+{{- /* The StatefulSet pod of the broker shown, and the claim its volumeClaimTemplate "data" gives it. */ -}}
+{{- define "takhin-console.brokerPod" -}}
+{{- printf "%s-%d" (include "takhin-console.brokerFullname" .) (int .Values.data.broker.ordinal) -}}
+{{- end -}}
 {{- define "takhin-console.brokerClaimName" -}}
-{{- .Values.data.broker.claimName | default (printf "data-%s-0" (include "takhin-console.brokerFullname" .)) -}}
+{{- .Values.data.broker.claimName | default (printf "data-%s" (include "takhin-console.brokerPod" .)) -}}
 {{- end -}}
 
 {{- /*
@@ -70,11 +74,11 @@ brokerWritable
 {{- end }}
 {{- end -}}
 
-{{- /* .Values.affinity plus, when the console mounts a broker claim, a required affinity to broker pod 0's node. */ -}}
+{{- /* .Values.affinity plus, when the console mounts a broker claim, a required affinity to that broker pod's node. */ -}}
 {{- define "takhin-console.affinity" -}}
 {{- $affinity := deepCopy (.Values.affinity | default dict) -}}
 {{- if and (eq .Values.data.mode "broker") .Values.data.broker.colocate -}}
-{{- $term := dict "labelSelector" (dict "matchLabels" (dict "statefulset.kubernetes.io/pod-name" (printf "%s-0" (include "takhin-console.brokerFullname" .)))) "topologyKey" "kubernetes.io/hostname" -}}
+{{- $term := dict "labelSelector" (dict "matchLabels" (dict "statefulset.kubernetes.io/pod-name" (include "takhin-console.brokerPod" .))) "topologyKey" "kubernetes.io/hostname" -}}
 {{- $podAffinity := get $affinity "podAffinity" | default dict -}}
 {{- $required := get $podAffinity "requiredDuringSchedulingIgnoredDuringExecution" | default list -}}
 {{- $_ := set $podAffinity "requiredDuringSchedulingIgnoredDuringExecution" (append $required $term) -}}

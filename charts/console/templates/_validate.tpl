@@ -1,6 +1,7 @@
 {{- /*
 Cross-field rules the schema cannot express. Each message names the value, what is wrong and how to fix it.
-Rendered by deployment.yaml, so every install and template run checks them.
+Every template includes it first: Helm renders templates in an order of its own, and no template may fail with a
+less helpful error before these messages.
 */ -}}
 {{- define "takhin-console.validateValues" -}}
 {{- $v := .Values -}}
