@@ -1,0 +1,45 @@
+{{- /*
+Cross-field rules the schema cannot express. Each message names the value, what is wrong and how to fix it.
+Every template includes this, so every install and template run checks them.
+*/ -}}
+{{- define "takhin-monitoring.validateValues" -}}
+{{- $v := .Values -}}
+{{- $errors := list -}}
+
+{{- $interval := include "takhin-monitoring.durationMs" $v.scrape.interval | int64 -}}
+{{- $timeout := include "takhin-monitoring.durationMs" $v.scrape.scrapeTimeout | int64 -}}
+{{- if gt $timeout $interval -}}
+  {{- $errors = append $errors (printf "scrape.scrapeTimeout (%s) is longer than scrape.interval (%s): Prometheus refuses such a scrape config and the broker would silently go unscraped; shorten scrapeTimeout or lengthen interval" $v.scrape.scrapeTimeout $v.scrape.interval) -}}
+{{- end -}}
+
+{{- if and (ne (toString $v.dashboards.grafanaOperator.enabled) "false") (not $v.dashboards.grafanaOperator.instanceSelector) -}}
+  {{- $errors = append $errors "dashboards.grafanaOperator.instanceSelector is empty: grafana-operator requires it to pick the Grafana instances that import the dashboards; set e.g. {matchLabels: {dashboards: grafana}}" -}}
+{{- end -}}
+
+{{- $volume := $v.alerts.TakhinVolumeFillingUp -}}
+{{- $full := $v.alerts.TakhinVolumeAlmostFull -}}
+{{- if and $volume.enabled $full.enabled (le (float64 $volume.threshold) (float64 $full.threshold)) -}}
+  {{- $errors = append $errors (printf "alerts.TakhinVolumeFillingUp.threshold (%v) is not above alerts.TakhinVolumeAlmostFull.threshold (%v): the warning would never come before the critical alert; keep the warning's free fraction larger" $volume.threshold $full.threshold) -}}
+{{- end -}}
+
+{{- range $key, $value := $v.broker.selectorLabels -}}
+  {{- if not (regexMatch "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$" (toString $value)) -}}
+    {{- $errors = append $errors (printf "broker.selectorLabels.%s is %q, which is not a valid label value: give the value the broker pods carry" $key (toString $value)) -}}
+  {{- end -}}
+{{- end -}}
+
+{{- if $errors -}}
+{{- fail (printf "\n\ntakhin-monitoring: invalid values:\n  - %s\n" (join "\n  - " $errors)) -}}
+{{- end -}}
+{{- end -}}
+
+{{- /* A duration such as 30s, 1m or 1h30m in milliseconds. */ -}}
+{{- define "takhin-monitoring.durationMs" -}}
+{{- $units := dict "ms" 1 "s" 1000 "m" 60000 "h" 3600000 "d" 86400000 "w" 604800000 "y" 31536000000 -}}
+{{- $total := 0 -}}
+{{- range regexFindAll "[0-9]+(ms|s|m|h|d|w|y)" . -1 -}}
+  {{- $unit := regexFind "(ms|s|m|h|d|w|y)$" . -}}
+  {{- $total = add $total (mul (trimSuffix $unit . | int64) (get $units $unit)) -}}
+{{- end -}}
+{{- $total -}}
+{{- end -}}
