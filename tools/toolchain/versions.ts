@@ -77,4 +77,10 @@ export const CRD_SOURCES = [
     version: 'v1.21.2',
     files: ['deploy/crds/cert-manager.io_certificates.yaml'],
   },
+  // GrafanaDashboard, rendered by the monitoring chart for grafana-operator.
+  {
+    module: 'github.com/grafana/grafana-operator/v5',
+    version: 'v5.18.0',
+    files: ['config/crd/bases/grafana.integreatly.org_grafanadashboards.yaml'],
+  },
 ] as const;
