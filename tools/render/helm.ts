@@ -40,6 +40,8 @@ export async function buildDependencies(): Promise<void> {
 }
 
 export interface TemplateOptions {
+  /** Release name; RELEASE by default. */
+  release?: string;
   kubeVersion?: string;
   helmVersion?: HelmVersion;
   set?: string[];
@@ -49,7 +51,7 @@ export interface TemplateOptions {
 }
 
 export function templateArgs(c: Pick<RenderCase, 'chartDir' | 'valuesFiles' | 'apiVersions'>, opts: TemplateOptions = {}): string[] {
-  const args = ['template', RELEASE, c.chartDir, '--namespace', NAMESPACE];
+  const args = ['template', opts.release ?? RELEASE, c.chartDir, '--namespace', NAMESPACE];
   for (const f of [...c.valuesFiles, ...(opts.extraValues ?? [])]) args.push('--values', f);
   for (const s of opts.set ?? []) args.push('--set', s);
   if (opts.kubeVersion) args.push('--kube-version', opts.kubeVersion);
