@@ -2,9 +2,8 @@
 import { readFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { $ } from 'zx';
-import { CHARTS } from '../values/charts.ts';
-import { generatedFiles } from '../generate/generate.ts';
-import { CHARTS_DIR, REPO_ROOT, TOOLS_BIN } from '../toolchain/paths.ts';
+import { allGeneratedFiles } from '../generate/generate.ts';
+import { REPO_ROOT, TOOLS_BIN } from '../toolchain/paths.ts';
 import { KUBE_VERSIONS } from '../toolchain/versions.ts';
 import { ensureToolchain } from '../toolchain/install.ts';
 import { applicationCharts, ciCases, presetCases, type RenderCase } from '../render/cases.ts';
@@ -22,14 +21,10 @@ function progress(log: Log, label: string, done: number, total: number): void {
 
 /** Generated files must equal what the definitions produce now. */
 export function checkGenerated(summary: Summary): void {
-  for (const chart of CHARTS) {
-    const dir = join(CHARTS_DIR, chart.dir);
-    const readme = existsSync(join(dir, 'README.md')) ? readFileSync(join(dir, 'README.md'), 'utf8') : '';
-    for (const [rel, want] of generatedFiles(chart, readme)) {
-      const path = join(dir, rel);
-      const have = existsSync(path) ? readFileSync(path, 'utf8') : null;
-      summary.record(chart.name, 'generated', have === want, `${relative(REPO_ROOT, path)} is out of date: run npm run generate and commit the result`);
-    }
+  for (const file of allGeneratedFiles()) {
+    const path = join(REPO_ROOT, file.path);
+    const have = existsSync(path) ? readFileSync(path, 'utf8') : null;
+    summary.record(file.row, 'generated', have === file.content, `${file.path} is out of date: run npm run generate and commit the result`);
   }
 }
 

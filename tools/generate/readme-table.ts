@@ -15,8 +15,13 @@ export function valuesTable(def: SchemaNode): string {
 }
 
 export function withValuesTable(readme: string, table: string, file: string): string {
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`${file}: add the lines\n${START}\n${END}\nwhere the values table belongs.`);
-  return `${readme.slice(0, start + START.length)}\n${table}\n${readme.slice(end)}`;
+  return withMarkedSection(readme, START, END, table, file);
+}
+
+/** Replaces what stands between two marker lines, leaving the rest of a hand-written file alone. */
+export function withMarkedSection(text: string, start: string, end: string, section: string, file: string): string {
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
+  if (a < 0 || b < a) throw new Error(`${file}: add the lines\n${start}\n${end}\nwhere the generated section belongs.`);
+  return `${text.slice(0, a + start.length)}\n${section}\n${text.slice(b)}`;
 }
