@@ -78,7 +78,7 @@ export async function renderAndValidate(summary: Summary, cases: RenderCase[], l
 /** Maps a test file to the summary row it speaks for. */
 export function rowOfTestFile(file: string): string {
   const base = file.split('/').pop() ?? file;
-  const byPrefix: [string, string][] = [['broker', 'takhin-broker'], ['console', 'takhin-console'], ['monitoring', 'takhin-monitoring'], ['umbrella', 'takhin'], ['preset', 'takhin']];
+  const byPrefix: [string, string][] = [['broker', 'takhin-broker'], ['console', 'takhin-console'], ['monitoring', 'takhin-monitoring'], ['umbrella', 'takhin'], ['preset', 'takhin'], ['gitops', 'takhin']];
   return byPrefix.find(([p]) => base.startsWith(p))?.[1] ?? 'tooling';
 }
 

@@ -83,4 +83,21 @@ export const CRD_SOURCES = [
     version: 'v5.18.0',
     files: ['config/crd/bases/grafana.integreatly.org_grafanadashboards.yaml'],
   },
+  // Argo CD Application, Flux OCIRepository and HelmRelease: the GitOps examples in docs/gitops/. Newer releases of
+  // these modules declare a Go version newer than the one here.
+  {
+    module: 'github.com/argoproj/argo-cd/v3',
+    version: 'v3.5.7',
+    files: ['manifests/crds/application-crd.yaml'],
+  },
+  {
+    module: 'github.com/fluxcd/source-controller',
+    version: 'v1.9.0',
+    files: ['config/crd/bases/source.toolkit.fluxcd.io_ocirepositories.yaml'],
+  },
+  {
+    module: 'github.com/fluxcd/helm-controller',
+    version: 'v1.4.3',
+    files: ['config/crd/bases/helm.toolkit.fluxcd.io_helmreleases.yaml'],
+  },
 ] as const;
