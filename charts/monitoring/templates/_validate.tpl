@@ -12,10 +12,6 @@ Every template includes this, so every install and template run checks them.
   {{- $errors = append $errors (printf "scrape.scrapeTimeout (%s) is longer than scrape.interval (%s): Prometheus refuses such a scrape config and the broker would silently go unscraped; shorten scrapeTimeout or lengthen interval" $v.scrape.scrapeTimeout $v.scrape.interval) -}}
 {{- end -}}
 
-{{- if and (ne (toString $v.dashboards.grafanaOperator.enabled) "false") (not $v.dashboards.grafanaOperator.instanceSelector) -}}
-  {{- $errors = append $errors "dashboards.grafanaOperator.instanceSelector is empty: grafana-operator requires it to pick the Grafana instances that import the dashboards; set e.g. {matchLabels: {dashboards: grafana}}" -}}
-{{- end -}}
-
 {{- $volume := $v.alerts.TakhinVolumeFillingUp -}}
 {{- $full := $v.alerts.TakhinVolumeAlmostFull -}}
 {{- if and $volume.enabled $full.enabled (le (float64 $volume.threshold) (float64 $full.threshold)) -}}
