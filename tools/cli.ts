@@ -3,7 +3,7 @@ import { generateAll } from './generate/generate.ts';
 import { ensureToolchain } from './toolchain/install.ts';
 import { ciCases, presetCases } from './render/cases.ts';
 import { Summary } from './check/summary.ts';
-import { COLUMNS, checkGenerated, ctLint, lintCharts, prepare, renderAndValidate, unitTests } from './check/pipeline.ts';
+import { COLUMNS, checkGenerated, checkParityAndDeterminism, checkPolicy, checkUpgradeSafety, ctLint, lintCharts, prepare, renderAndValidate, unitTests } from './check/pipeline.ts';
 
 const log = (line: string) => console.log(line);
 
@@ -13,10 +13,15 @@ function finish(summary: Summary, started: number): number {
     console.log(`\nFailures (${failures.length}):`);
     for (const f of failures) console.log(`  - ${f}`);
   }
+  const skips = summary.skips();
+  if (skips.length) {
+    console.log(`\nSkipped, with the reason (${skips.length}):`);
+    for (const s of skips) console.log(`  - ${s}`);
+  }
   console.log(`\n${summary.table()}\n`);
-  const { passed, failed } = summary.totals();
+  const { passed, failed, skipped } = summary.totals();
   console.log(`${summary.failed ? 'FAILED' : 'PASSED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  console.log(`checks: ${passed} passed, ${failed} failed`);
+  console.log(`checks: ${passed} passed, ${failed} failed, ${skipped} skipped`);
   return summary.failed ? 1 : 0;
 }
 
@@ -39,9 +44,9 @@ const commands: Record<string, () => Promise<number>> = {
     await prepare(log);
     const presets = presetCases();
     if (presets.length === 0) throw new Error('no presets found in values-examples/ (or no umbrella chart in charts/takhin)');
-    const summary = new Summary(['render', 'kubeconform']);
+    const summary = new Summary(['render', 'kubeconform', 'policy']);
     log('render and verify presets');
-    await renderAndValidate(summary, presets, log);
+    checkPolicy(summary, await renderAndValidate(summary, presets, log));
     return finish(summary, started);
   },
 
@@ -58,7 +63,12 @@ const commands: Record<string, () => Promise<number>> = {
     log('ct lint');
     await ctLint(summary, log);
     log('render and validate');
-    await renderAndValidate(summary, cases, log);
+    const rendered = await renderAndValidate(summary, cases, log);
+    checkPolicy(summary, rendered);
+    log('helm3 parity and determinism');
+    await checkParityAndDeterminism(summary, rendered, log);
+    log('upgrade safety');
+    await checkUpgradeSafety(summary, rendered, log);
     log('unit tests');
     await unitTests(summary, log);
     return finish(summary, started);

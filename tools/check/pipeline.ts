@@ -1,19 +1,24 @@
 // The check pipeline behind `npm start` (presets) and `npm test` (everything). Each step records into one Summary.
-import { readFileSync, existsSync, mkdirSync } from 'node:fs';
+import { readFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { $ } from 'zx';
+import YAML from 'yaml';
+import { policyFindings } from './policy.ts';
+import { nondeterministicCalls } from './determinism.ts';
+import { breakingChangeAllowed, immutableChanges } from './upgrade.ts';
 import { allGeneratedFiles } from '../generate/generate.ts';
 import { REPO_ROOT, TOOLS_BIN } from '../toolchain/paths.ts';
 import { KUBE_VERSIONS } from '../toolchain/versions.ts';
 import { ensureToolchain } from '../toolchain/install.ts';
-import { applicationCharts, ciCases, presetCases, type RenderCase } from '../render/cases.ts';
+import { allCharts, applicationCharts, chartInfo, type RenderCase } from '../render/cases.ts';
 import { buildDependencies, helm, helmTemplate, pool } from '../render/helm.ts';
 import { kubeconform } from './kubeconform.ts';
 import { Summary } from './summary.ts';
 
 export type Log = (line: string) => void;
 
-export const COLUMNS = ['generated', 'helm lint', 'ct lint', 'render', 'kubeconform', 'unit'] as const;
+export const COLUMNS = ['generated', 'helm lint', 'ct lint', 'render', 'kubeconform', 'policy', 'helm3 parity', 'determinism', 'upgrade', 'unit'] as const;
 
 function progress(log: Log, label: string, done: number, total: number): void {
   if (done === total || done % 10 === 0) log(`  ${label}: ${done}/${total}`);
@@ -113,4 +118,103 @@ export async function prepare(log: Log): Promise<void> {
   await ensureToolchain(log);
   log('chart dependencies');
   await buildDependencies();
+}
+
+const NEWEST = KUBE_VERSIONS[KUBE_VERSIONS.length - 1] as string;
+const parse = (text: string) => YAML.parseAllDocuments(text).map((d) => d.toJS() as Record<string, any>).filter(Boolean);
+
+/** Pod Security "restricted" and house rules on every rendered pod spec, helm test hooks included. */
+export function checkPolicy(summary: Summary, rendered: Rendered[]): void {
+  for (const r of rendered.filter((x) => x.kubeVersion === NEWEST)) {
+    const findings = policyFindings(parse(r.manifests));
+    summary.record(r.case.row, 'policy', findings.length === 0, `${r.case.id}: ${findings.map((f) => `${f.object} ${f.field}: ${f.message}`).join('; ')}`);
+  }
+}
+
+/** Every case renders identically with Helm 3.18 (gojsonschema era) and Helm 4, and twice in a row. */
+export async function checkParityAndDeterminism(summary: Summary, rendered: Rendered[], log: Log): Promise<void> {
+  const newest = rendered.filter((x) => x.kubeVersion === NEWEST);
+  let done = 0;
+  await pool(newest, 2, async (r) => {
+    const helm3 = await helmTemplate(r.case, { kubeVersion: NEWEST, helmVersion: 'helm3' });
+    summary.record(r.case.row, 'helm3 parity', helm3.ok && helm3.stdout === r.manifests, helm3.ok ? `${r.case.id}: Helm 3 output differs from Helm 4:\n${firstDifference(r.manifests, helm3.stdout)}` : `${r.case.id}: Helm 3 failed: ${helm3.stderr.trim()}`);
+    const again = await helmTemplate(r.case, { kubeVersion: NEWEST });
+    summary.record(r.case.row, 'determinism', again.stdout === r.manifests, `${r.case.id}: a second render differs:\n${firstDifference(r.manifests, again.stdout)}`);
+    progress(log, 'helm3 parity + determinism', ++done, newest.length);
+  });
+  for (const chart of allCharts()) {
+    for (const file of templateFiles(chart.dir)) {
+      const calls = nondeterministicCalls(relative(REPO_ROOT, file), readFileSync(file, 'utf8'));
+      summary.record(chart.name, 'determinism', calls.length === 0, calls.map((c) => `${c.file}:${c.line} calls ${c.fn}`).join('; '));
+    }
+  }
+}
+
+function templateFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const path = join(d, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/\.(ya?ml|tpl|txt)$/.test(entry.name)) out.push(path);
+    }
+  };
+  if (existsSync(join(dir, 'templates'))) walk(join(dir, 'templates'));
+  return out;
+}
+
+export function firstDifference(a: string, b: string): string {
+  const al = a.split('\n');
+  const bl = b.split('\n');
+  const i = al.findIndex((line, n) => line !== bl[n]);
+  const at = i < 0 ? Math.min(al.length, bl.length) : i;
+  return `  line ${at + 1}:\n  - ${al[at] ?? '<end>'}\n  + ${bl[at] ?? '<end>'}`;
+}
+
+/** The git revision the current charts are compared against: the last release tag, else the merge base with main. */
+export async function upgradeBase(): Promise<{ ref: string; label: string } | { reason: string }> {
+  const git = (args: string[]) => $({ cwd: REPO_ROOT, nothrow: true, quiet: true })`git ${args}`;
+  const tags = (await git(['tag', '--list', '--sort=-creatordate', 'takhin-*'])).stdout.split('\n').filter(Boolean);
+  if (tags[0]) return { ref: tags[0], label: `release tag ${tags[0]}` };
+  for (const main of ['origin/main', 'main']) {
+    const mb = await git(['merge-base', 'HEAD', main]);
+    if (mb.exitCode === 0) return { ref: mb.stdout.trim(), label: `merge base with ${main} (${mb.stdout.trim().slice(0, 10)}; no release tag yet)` };
+  }
+  return { reason: 'no release tag and no main branch to compare with' };
+}
+
+/** Renders each case from the base revision with the same values and compares immutable fields. */
+export async function checkUpgradeSafety(summary: Summary, rendered: Rendered[], log: Log): Promise<void> {
+  const newest = rendered.filter((x) => x.kubeVersion === NEWEST);
+  const base = await upgradeBase();
+  if ('reason' in base) {
+    for (const r of newest) summary.skip(r.case.row, 'upgrade', `${r.case.id}: ${base.reason}`);
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'takhin-upgrade-base-'));
+  try {
+    const archive = await $({ cwd: REPO_ROOT, nothrow: true, quiet: true })`git archive --format=tar ${base.ref} charts | tar -x -C ${dir}`;
+    if (archive.exitCode !== 0) throw new Error(`git archive ${base.ref} failed: ${archive.stderr}`);
+    for (const chart of allCharts()) {
+      const old = join(dir, relative(REPO_ROOT, chart.dir));
+      if (existsSync(join(old, 'Chart.yaml')) && chart.dependencies.length) await helm('helm', ['dependency', 'build', '--skip-refresh', old]);
+    }
+    log(`  upgrade base: ${base.label}`);
+    const upgrading = existsSync(join(REPO_ROOT, 'docs', 'upgrading.md')) ? readFileSync(join(REPO_ROOT, 'docs', 'upgrading.md'), 'utf8') : '';
+    await pool(newest, 2, async (r) => {
+      const oldDir = join(dir, relative(REPO_ROOT, r.case.chartDir));
+      if (!existsSync(join(oldDir, 'Chart.yaml'))) return summary.skip(r.case.row, 'upgrade', `${r.case.id}: the chart is new since ${base.label}`);
+      const before = await helmTemplate({ ...r.case, chartDir: oldDir }, { kubeVersion: NEWEST });
+      if (!before.ok) return summary.skip(r.case.row, 'upgrade', `${r.case.id}: the ${base.label} chart does not accept these values (new keys?): ${before.stderr.trim().split('\n')[0]}`);
+      const changes = immutableChanges(parse(before.stdout), parse(r.manifests));
+      const chart = chartInfo(r.case.chartDir);
+      const version = (YAML.parse(readFileSync(join(r.case.chartDir, 'Chart.yaml'), 'utf8')) as { version: string }).version;
+      const baseVersion = (YAML.parse(readFileSync(join(oldDir, 'Chart.yaml'), 'utf8')) as { version: string }).version;
+      const allowed = changes.length > 0 && breakingChangeAllowed(chart.name, baseVersion, version, upgrading);
+      summary.record(r.case.row, 'upgrade', changes.length === 0 || allowed,
+        `${r.case.id}: ${changes.map((c) => `${c.object} ${c.field} changes (${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)})`).join('; ')}: bump ${chart.name} to a new major version (now ${version}, base ${baseVersion}) and add "## ${chart.name} <version>" to docs/upgrading.md`);
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -3,6 +3,8 @@
 export interface Cell {
   passed: number;
   failed: number;
+  /** Checks that could not run, each with its reason: shown as such, never as passed. */
+  skipped: string[];
   details: string[];
 }
 
@@ -15,14 +17,24 @@ export class Summary {
     this.columns.push(...columns);
   }
 
-  /** Records one check of `row` under `column`; `detail` says what failed and where. */
-  record(row: string, column: string, ok: boolean, detail?: string): void {
+  private cell(row: string, column: string): Cell {
     if (!this.columns.includes(column)) this.columns.push(column);
     if (!this.rows.includes(row)) this.rows.push(row);
     let byColumn = this.cells.get(row);
     if (!byColumn) this.cells.set(row, (byColumn = new Map()));
     let cell = byColumn.get(column);
-    if (!cell) byColumn.set(column, (cell = { passed: 0, failed: 0, details: [] }));
+    if (!cell) byColumn.set(column, (cell = { passed: 0, failed: 0, skipped: [], details: [] }));
+    return cell;
+  }
+
+  /** Records a check that could not run, and why. */
+  skip(row: string, column: string, reason: string): void {
+    this.cell(row, column).skipped.push(reason);
+  }
+
+  /** Records one check of `row` under `column`; `detail` says what failed and where. */
+  record(row: string, column: string, ok: boolean, detail?: string): void {
+    const cell = this.cell(row, column);
     if (ok) cell.passed++;
     else {
       cell.failed++;
@@ -31,11 +43,16 @@ export class Summary {
   }
 
   /** Checks passed and failed over the whole table. */
-  totals(): { passed: number; failed: number } {
+  totals(): { passed: number; failed: number; skipped: number } {
     let passed = 0;
     let failed = 0;
-    for (const byColumn of this.cells.values()) for (const c of byColumn.values()) (passed += c.passed), (failed += c.failed);
-    return { passed, failed };
+    let skipped = 0;
+    for (const byColumn of this.cells.values()) for (const c of byColumn.values()) (passed += c.passed), (failed += c.failed), (skipped += c.skipped.length);
+    return { passed, failed, skipped };
+  }
+
+  skips(): string[] {
+    return this.rows.flatMap((row) => this.columns.flatMap((column) => (this.cells.get(row)?.get(column)?.skipped ?? []).map((r) => `[${row} / ${column}] ${r}`)));
   }
 
   get failed(): boolean {
@@ -57,7 +74,9 @@ export class Summary {
     const text = (cell: Cell | undefined) => {
       if (!cell) return '-';
       const total = cell.passed + cell.failed;
-      return cell.failed ? `FAIL ${cell.failed}/${total}` : `ok ${total}`;
+      const skipped = cell.skipped.length ? ` skip ${cell.skipped.length}` : '';
+      if (cell.failed) return `FAIL ${cell.failed}/${total}${skipped}`;
+      return total ? `ok ${total}${skipped}` : `skip ${cell.skipped.length}`;
     };
     const header = ['', ...this.columns];
     const body = this.rows.map((row) => [row, ...this.columns.map((c) => text(this.cells.get(row)?.get(c)))]);
