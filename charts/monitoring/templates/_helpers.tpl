@@ -83,6 +83,33 @@ true
 {{- include "takhin-monitoring.wanted" (dict "ctx" . "switch" .Values.dashboards.grafanaOperator.enabled "gv" "grafana.integreatly.org/v1beta1" "kind" "GrafanaDashboard") -}}
 {{- end -}}
 
+{{- /*
+What `auto` left out because the cluster does not serve the API, as loud NOTES lines ("" when nothing). Uses only
+.Values and .Capabilities, so an umbrella's NOTES.txt (Helm prints only the parent's) can show it too:
+include "takhin-monitoring.apiWarnings" (dict "Values" .Values.monitoring "Capabilities" .Capabilities)
+*/ -}}
+{{- define "takhin-monitoring.apiWarnings" -}}
+{{- if and (eq (toString .Values.scrape.enabled) "auto") (not (include "takhin-monitoring.scrapeWanted" .)) }}
+
+!!! NOT created: the {{ .Values.scrape.kind }}. This cluster does not serve monitoring.coreos.com/v1 {{ .Values.scrape.kind }}
+    (the Prometheus Operator CRDs), and scrape.enabled is "auto", so NOTHING scrapes the broker.
+    Install the Prometheus Operator (e.g. kube-prometheus-stack) and run `helm upgrade` again, or set
+    scrape.enabled=true to create it regardless (the install then fails until the CRDs exist). For a Prometheus
+    without the operator, set the broker chart's metricsService.scrapeAnnotations=true instead. !!!
+{{- end }}
+{{- if and (eq (toString .Values.prometheusRule.enabled) "auto") (not (include "takhin-monitoring.ruleWanted" .)) }}
+
+!!! NOT created: the PrometheusRule. This cluster does not serve monitoring.coreos.com/v1 PrometheusRule, and
+    prometheusRule.enabled is "auto", so NO Takhin alert is loaded. Install the Prometheus Operator CRDs and run
+    `helm upgrade` again, or set prometheusRule.enabled=true to create it regardless. !!!
+{{- end }}
+{{- if and (eq (toString .Values.dashboards.grafanaOperator.enabled) "auto") (not (include "takhin-monitoring.grafanaDashboardWanted" .)) }}
+
+!!! NOT created: GrafanaDashboard resources. This cluster does not serve grafana.integreatly.org/v1beta1
+    GrafanaDashboard (grafana-operator), and dashboards.grafanaOperator.enabled is "auto". !!!
+{{- end }}
+{{- end -}}
+
 {{- /* ----- Scrape ----- */ -}}
 
 {{- define "takhin-monitoring.namespaceSelector" -}}
