@@ -10,7 +10,7 @@ export const MACHINE_CACHE = process.env.TAKHIN_CHARTS_CACHE
   ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'takhin-charts');
 
 /** Project-local, git-ignored toolchain directory: bin/ holds links into the machine cache. */
-export const TOOLS_DIR = join(REPO_ROOT, '.tools');
+export const TOOLS_DIR = process.env.TAKHIN_CHARTS_TOOLS ?? join(REPO_ROOT, '.tools');
 export const TOOLS_BIN = join(TOOLS_DIR, 'bin');
 
 /** kubeconform schema roots, populated from Go modules (see kube-schemas.ts). */

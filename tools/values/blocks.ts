@@ -25,7 +25,7 @@ export const obj = <P extends TProperties>(properties: P, opts: Opts): TObject<P
 
 /** A free-form string map (labels, annotations). */
 export const stringMap = (description: string) =>
-  Type.Record(Type.String(), Type.String(), { description, default: {} });
+  Type.Unsafe<Record<string, string>>({ type: 'object', additionalProperties: { type: 'string' }, description, default: {} });
 
 /** A free-form object whose content Kubernetes or Takhin validates (affinity, passthrough config). */
 export const freeform = (description: string, def: unknown = {}) =>
