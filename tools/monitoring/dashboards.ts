@@ -1,15 +1,13 @@
 /**
- * The Grafana dashboards of the takhin-monitoring chart, written to charts/monitoring/dashboards/*.json.
- * Run it: `npx tsx tools/monitoring/dashboards.ts`. A test fails when the committed files differ.
+ * The Grafana dashboards of the takhin-monitoring chart, written to charts/monitoring/dashboards/*.json by
+ * `npm run generate`; `npm test` fails when the committed files differ.
  *
- * Every panel queries a series the pinned Takhin really updates (FACTS §7: takhin_go_*, takhin_throttle_*, the
+ * Every panel queries a series the pinned Takhin really updates (takhin_go_*, takhin_throttle_*, the
  * Go client's process_* and go_*), or one that kube-state-metrics and the kubelet provide; tools/monitoring
  * checks each name. Takhin's own dashboards reference a `${DS_PROMETHEUS}` that nothing defines; these have a
  * `datasource` variable, and `job`, `namespace` and `pod` variables, so one copy serves every release.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { CHARTS_DIR } from '../toolchain/paths.ts';
 
 export const DASHBOARDS_DIR = join(CHARTS_DIR, 'monitoring', 'dashboards');
@@ -294,27 +292,4 @@ export function dashboardText(dashboard: Record<string, unknown>): string {
 /** File name -> content of every dashboard. */
 export function dashboardFiles(): Map<string, string> {
   return new Map(DASHBOARDS.map((spec) => [spec.file, dashboardText(dashboardJson(spec))]));
-}
-
-/** Writes the files that changed; returns their names. */
-export function writeDashboards(): string[] {
-  const written: string[] = [];
-  for (const [file, text] of dashboardFiles()) {
-    const path = join(DASHBOARDS_DIR, file);
-    let current = '';
-    try {
-      current = readFileSync(path, 'utf8');
-    } catch {
-      // missing: written below
-    }
-    if (current === text) continue;
-    writeFileSync(path, text);
-    written.push(`charts/monitoring/dashboards/${file}`);
-  }
-  return written;
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const written = writeDashboards();
-  console.log(written.length ? `generated:\n  ${written.join('\n  ')}` : 'dashboards are up to date');
 }

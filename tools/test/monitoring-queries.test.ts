@@ -99,7 +99,7 @@ describe('dashboards', () => {
     const generated = dashboardFiles();
     expect(dashboards.map((d) => d.file)).toEqual([...generated.keys()].sort());
     for (const [file, text] of generated) {
-      expect(readFileSync(join(DASHBOARDS_DIR, file), 'utf8'), `${file} is stale: run npx tsx tools/monitoring/dashboards.ts`).toBe(text);
+      expect(readFileSync(join(DASHBOARDS_DIR, file), 'utf8'), `${file} is stale: run npm run generate`).toBe(text);
     }
   });
 
