@@ -10,7 +10,7 @@ const RUNBOOKS = join(REPO_ROOT, 'docs', 'runbooks');
 const README = readFileSync(join(CHARTS_DIR, 'monitoring', 'README.md'), 'utf8');
 const runbook = (alert: string) => readFileSync(join(RUNBOOKS, `${alert}.md`), 'utf8');
 
-/** The 24 rules of Takhin's docs/deployment/prometheus-alerts.yml (FACTS §8.7). */
+/** The 24 rules of Takhin's docs/deployment/prometheus-alerts.yml (upstream commit 324febf). */
 const UPSTREAM = [
   'TakhinDown', 'TakhinHighErrorRate', 'TakhinOutOfMemory', 'TakhinTooManyGoroutines', 'TakhinDiskSpaceHigh',
   'TakhinDiskSpaceCritical', 'TakhinHighIOErrorRate', 'TakhinLogSegmentsTooMany', 'TakhinReplicationLagHigh',

@@ -51,7 +51,7 @@ describe('metric names', () => {
 
   it('the check rejects what Takhin\'s own alerts and dashboards get wrong', () => {
     const verdict = (name: string) => judgeMetric(name, TAKHIN, STANDARD);
-    // Names that do not exist (FACTS §8.7).
+    // Names Takhin's own alert files use that no code registers.
     expect(verdict('takhin_go_memory_heap_alloc_bytes')).toMatchObject({ ok: false, reason: expect.stringContaining('not a metric Takhin registers') });
     expect(verdict('takhin_replication_replica_count').ok).toBe(false);
     // Registered but never set, or never changing.
