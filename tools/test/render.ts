@@ -25,10 +25,22 @@ export interface RenderResult {
   docs: Manifest[];
 }
 
+const renders = new Map<string, Promise<{ ok: boolean; stderr: string; text: string }>>();
+
+/**
+ * Renders a chart. Identical renders within a test worker run helm once (charts do not change during a run);
+ * every caller gets its own parsed copy, so a test may modify what it receives.
+ */
 export async function render(chartDir: string, values: unknown = {}, opts: TemplateOptions = {}): Promise<RenderResult> {
-  const result = await helmTemplate({ chartDir: join(CHARTS_DIR, chartDir), valuesFiles: [valuesFile(values)] }, opts);
-  const docs = result.ok ? YAML.parseAllDocuments(result.stdout).map((d) => d.toJS() as Manifest).filter(Boolean) : [];
-  return { ok: result.ok, stderr: result.stderr, text: result.stdout, docs };
+  const key = JSON.stringify([chartDir, values, opts]);
+  let pending = renders.get(key);
+  if (!pending) {
+    pending = helmTemplate({ chartDir: join(CHARTS_DIR, chartDir), valuesFiles: [valuesFile(values)] }, opts).then((r) => ({ ok: r.ok, stderr: r.stderr, text: r.stdout }));
+    renders.set(key, pending);
+  }
+  const result = await pending;
+  const docs = result.ok ? YAML.parseAllDocuments(result.text).map((d) => d.toJS() as Manifest).filter(Boolean) : [];
+  return { ...result, docs };
 }
 
 /** Renders and fails the test with helm's message if rendering failed. */
