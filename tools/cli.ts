@@ -3,7 +3,7 @@ import { generateAll } from './generate/generate.ts';
 import { ensureToolchain } from './toolchain/install.ts';
 import { ciCases, presetCases } from './render/cases.ts';
 import { Summary } from './check/summary.ts';
-import { COLUMNS, checkGenerated, checkParityAndDeterminism, checkPolicy, checkUpgradeSafety, ctLint, lintCharts, prepare, renderAndValidate, unitTests } from './check/pipeline.ts';
+import { COLUMNS, typecheck, checkGenerated, checkParityAndDeterminism, checkPolicy, checkUpgradeSafety, ctLint, lintCharts, prepare, renderAndValidate, unitTests } from './check/pipeline.ts';
 
 const log = (line: string) => console.log(line);
 
@@ -56,6 +56,8 @@ const commands: Record<string, () => Promise<number>> = {
     await prepare(log);
     const summary = new Summary([...COLUMNS]);
     const cases = [...ciCases(), ...presetCases()];
+    log('typecheck');
+    await typecheck(summary);
     log('generated files');
     checkGenerated(summary);
     log('helm lint --strict');

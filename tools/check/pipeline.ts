@@ -18,10 +18,16 @@ import { Summary } from './summary.ts';
 
 export type Log = (line: string) => void;
 
-export const COLUMNS = ['generated', 'helm lint', 'ct lint', 'render', 'kubeconform', 'policy', 'helm3 parity', 'determinism', 'upgrade', 'unit'] as const;
+export const COLUMNS = ['typecheck', 'generated', 'helm lint', 'ct lint', 'render', 'kubeconform', 'policy', 'helm3 parity', 'determinism', 'upgrade', 'unit'] as const;
 
 function progress(log: Log, label: string, done: number, total: number): void {
   if (done === total || done % 10 === 0) log(`  ${label}: ${done}/${total}`);
+}
+
+/** The tooling type-checks under TypeScript strict. */
+export async function typecheck(summary: Summary): Promise<void> {
+  const out = await $({ cwd: REPO_ROOT, nothrow: true, quiet: true })`npx tsc --noEmit -p .`;
+  summary.record('tooling', 'typecheck', out.exitCode === 0, `tsc --noEmit:\n${out.stdout.trim()}`);
 }
 
 /** Generated files must equal what the definitions produce now. */
