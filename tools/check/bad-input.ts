@@ -4,7 +4,7 @@
 // Every file under good/<chart-dir>/ sits next to a family of bad ones and must render: proof the rule is not
 // over-strict.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { chartInfo } from '../render/cases.ts';
 import { helmTemplate, pool, type HelmVersion } from '../render/helm.ts';
 import { CHARTS_DIR, REPO_ROOT } from '../toolchain/paths.ts';
@@ -19,12 +19,11 @@ export const CORPUS_ROW = 'tooling';
 
 export const HELM_VERSIONS: readonly HelmVersion[] = ['helm', 'helm3'];
 /** Rendered for one supported Kubernetes version: Helm 3 defaults to v1.20, which every chart's kubeVersion refuses. */
-const KUBE_VERSION = KUBE_VERSIONS[KUBE_VERSIONS.length - 1];
+const KUBE_VERSION: string = KUBE_VERSIONS[KUBE_VERSIONS.length - 1] ?? KUBE_VERSIONS[0];
 const ENGINE: Record<HelmVersion, string> = { helm: 'Helm 4', helm3: 'Helm 3.18.4' };
 
 /** A fixture's file name starts with its family: `<family>-<what>.yaml` (bad) or `<family>[-<what>].yaml` (good). */
-export const SCHEMA_FAMILIES = ['type', 'enum', 'range', 'pattern', 'unknown', 'required'] as const;
-export const FAMILIES = [...SCHEMA_FAMILIES, 'validate'] as const;
+export const FAMILIES = ['type', 'enum', 'range', 'pattern', 'unknown', 'required', 'validate'] as const;
 export type Family = (typeof FAMILIES)[number];
 
 /**
@@ -94,10 +93,15 @@ export function missingFragments(output: string, fragments: string[]): string[] 
   return fragments.filter((f) => !output.includes(f));
 }
 
-/** The line of a helm error that says what is wrong (schema lines and validateValues lines start with "- "). */
-export function firstErrorLine(stderr: string): string {
+/** The lines of a helm error that say what is wrong (schema and validateValues lines start with "- "). */
+export function errorLines(stderr: string): string[] {
   const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
-  return lines.find((l) => l.startsWith('- ')) ?? lines[0] ?? '(no output)';
+  const items = lines.filter((l) => l.startsWith('- '));
+  return items.length > 0 ? items : lines.slice(0, 1);
+}
+
+export function firstErrorLine(stderr: string): string {
+  return errorLines(stderr)[0] ?? '(no output)';
 }
 
 export interface Fixture {
@@ -118,7 +122,10 @@ export interface Finding {
   detail: string;
 }
 
-const displayPath = (file: string) => relative(REPO_ROOT, file);
+function displayPath(file: string): string {
+  const rel = relative(REPO_ROOT, file);
+  return rel.startsWith('..') ? file : rel;
+}
 
 export function familyOf(fileName: string): Family | undefined {
   const stem = fileName.replace(/\.ya?ml$/, '');
@@ -164,8 +171,8 @@ export function corpusFindings(fixtures: Fixture[], expectations: Map<string, Ex
     const key = `${f.chartDir}\0${f.family}`;
     if (!f.family || twins.has(key) || reported.has(key)) continue;
     reported.add(key);
-    const dir = f.chartDir.split('/').pop() ?? '';
-    findings.push({ row: f.row, detail: `family "${f.family}" of ${f.row} has bad fixtures but no valid twin: add ${displayPath(join(FIXTURES_DIR, 'good', dir, `${f.family}.yaml`))}, close to the bad ones, that renders` });
+    const twin = join(dirname(dirname(dirname(f.file))), 'good', basename(f.chartDir), `${f.family}.yaml`);
+    findings.push({ row: f.row, detail: `family "${f.family}" of ${f.row} has bad fixtures but no valid twin: add ${displayPath(twin)}, close to the bad ones, that renders` });
   }
   return findings;
 }
@@ -186,7 +193,7 @@ export function judge(fixture: Pick<Fixture, 'kind' | 'file'>, e: Expectations, 
   const fragments = expectedFragments(e, helm);
   if (result.ok) return { ok: false, detail: `${where}: rendered without error, but the chart must reject it (expected an error containing ${fragments.map((f) => JSON.stringify(f)).join(' and ')})` };
   const missing = missingFragments(result.stderr, fragments);
-  if (missing.length > 0) return { ok: false, detail: `${where}: rejected, but the error lacks ${missing.map((f) => JSON.stringify(f)).join(' and ')}; helm said: ${firstErrorLine(result.stderr)}` };
+  if (missing.length > 0) return { ok: false, detail: `${where}: rejected, but the error lacks ${missing.map((f) => JSON.stringify(f)).join(' and ')}; helm said: ${errorLines(result.stderr).slice(0, 3).join(' | ')}` };
   return { ok: true, detail: `${where}: rejected as expected` };
 }
 
@@ -227,17 +234,25 @@ export function uncoveredRules(rules: ValidateRule[], caught: { stderr: string; 
   return rules.filter((rule) => !caught.some(({ stderr, fragments }) => [...stderr.matchAll(rule.pattern)].some((m) => fragments.some((f) => m[0].includes(f)))));
 }
 
+export interface BadInputOptions {
+  /** Folder holding bad/ and good/; the repository's corpus by default (tests point it at a temporary one). */
+  root?: string;
+}
+
 /**
- * Renders every fixture with both helm versions (two at a time) and records one cell per render into column
- * 'bad input', row = chart name. Needs the umbrella's dependencies built (buildDependencies) beforehand.
+ * Renders every fixture with both helm versions (two at a time) and records one check per render into column
+ * 'bad input', row = chart name; also the corpus size and shape, that every chart has bad files of every family, and
+ * that every validateValues rule is exercised.
+ * Needs the umbrella's dependencies built (buildDependencies) beforehand.
  */
-export async function checkBadInput(summary: Summary, log: (s: string) => void): Promise<void> {
+export async function checkBadInput(summary: Summary, log: (s: string) => void, options: BadInputOptions = {}): Promise<void> {
   const started = Date.now();
-  const { fixtures, findings } = discoverFixtures();
+  const root = options.root ?? FIXTURES_DIR;
+  const { fixtures, findings } = discoverFixtures(root);
   const expectations = new Map(fixtures.map((f) => [f.file, parseExpectations(readFileSync(f.file, 'utf8'))]));
   findings.push(...corpusFindings(fixtures, expectations));
   const badCount = fixtures.filter((f) => f.kind === 'bad').length;
-  summary.record(CORPUS_ROW, COLUMN, badCount >= MIN_BAD_FIXTURES, `only ${badCount} bad values files under ${displayPath(join(FIXTURES_DIR, 'bad'))}: the corpus needs at least ${MIN_BAD_FIXTURES}`);
+  summary.record(CORPUS_ROW, COLUMN, badCount >= MIN_BAD_FIXTURES, `only ${badCount} bad values files under ${displayPath(join(root, 'bad'))}: the corpus needs at least ${MIN_BAD_FIXTURES}`);
   for (const f of findings) summary.record(f.row, COLUMN, false, f.detail);
 
   const jobs = fixtures.flatMap((fixture) => HELM_VERSIONS.map((helm) => ({ fixture, helm })));
@@ -249,18 +264,24 @@ export async function checkBadInput(summary: Summary, log: (s: string) => void):
     return { fixture, run };
   });
 
-  // Every validateValues rule of every chart must be exercised by a bad fixture of that chart.
+  // Every chart with a schema needs bad files of every schema family, and every validateValues rule a bad file that
+  // exercises it.
   for (const dir of readdirSync(CHARTS_DIR).sort()) {
-    const tpl = join(CHARTS_DIR, dir, 'templates', '_validate.tpl');
-    if (!existsSync(tpl)) continue;
     const chartDir = join(CHARTS_DIR, dir);
-    const caught = runs
-      .filter(({ fixture, run }) => fixture.kind === 'bad' && fixture.chartDir === chartDir && run.ok)
-      .map(({ fixture, run }) => ({ stderr: run.stderr, fragments: expectations.get(fixture.file)?.both ?? [] }));
+    if (!existsSync(join(chartDir, 'values.schema.json'))) continue;
+    const row = chartInfo(chartDir).name;
+    const tpl = join(chartDir, 'templates', '_validate.tpl');
+    const bad = runs.filter(({ fixture }) => fixture.kind === 'bad' && fixture.chartDir === chartDir);
+    for (const family of FAMILIES.filter((f) => f !== 'validate' || existsSync(tpl))) {
+      const has = bad.some(({ fixture }) => fixture.family === family);
+      summary.record(row, COLUMN, has, `${row} has no bad fixture of family "${family}": add ${displayPath(join(root, 'bad', dir, `${family}-<what>.yaml`))}`);
+    }
+    if (!existsSync(tpl)) continue;
+    const caught = bad.filter(({ run }) => run.ok).map(({ fixture, run }) => ({ stderr: run.stderr, fragments: expectations.get(fixture.file)?.both ?? [] }));
     const rules = validateRules(readFileSync(tpl, 'utf8'));
     const missing = new Set(uncoveredRules(rules, caught));
     for (const rule of rules) {
-      summary.record(chartInfo(chartDir).name, COLUMN, !missing.has(rule), `validateValues rule not exercised by any bad fixture in ${displayPath(join(FIXTURES_DIR, 'bad', dir))}: "${rule.message.slice(0, 100)}"`);
+      summary.record(row, COLUMN, !missing.has(rule), `validateValues rule not exercised by any bad fixture in ${displayPath(join(root, 'bad', dir))}: "${rule.message.slice(0, 100)}"`);
     }
   }
   log(`  bad input: ${fixtures.filter((f) => f.kind === 'bad').length} bad and ${fixtures.filter((f) => f.kind === 'good').length} good fixtures, ${jobs.length} renders in ${((Date.now() - started) / 1000).toFixed(1)} s`);
