@@ -3,7 +3,7 @@ import { generateAll } from './generate/generate.ts';
 import { ensureToolchain } from './toolchain/install.ts';
 import { ciCases, presetCases } from './render/cases.ts';
 import { Summary } from './check/summary.ts';
-import { COLUMNS, typecheck, checkGenerated, checkParityAndDeterminism, checkPolicy, checkUpgradeSafety, ctLint, lintCharts, prepare, renderAndValidate, unitTests } from './check/pipeline.ts';
+import { COLUMNS, registry, typecheck, checkGenerated, checkParityAndDeterminism, checkPolicy, checkUpgradeSafety, ctLint, lintCharts, prepare, renderAndValidate, unitTests } from './check/pipeline.ts';
 
 const log = (line: string) => console.log(line);
 
@@ -71,6 +71,8 @@ const commands: Record<string, () => Promise<number>> = {
     await checkParityAndDeterminism(summary, rendered, log);
     log('upgrade safety');
     await checkUpgradeSafety(summary, rendered, log);
+    log('OCI registry end to end');
+    await registry(summary, log);
     log('unit tests');
     await unitTests(summary, log);
     return finish(summary, started);

@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { $ } from 'zx';
 import YAML from 'yaml';
 import { policyFindings } from './policy.ts';
+import { registryEndToEnd } from '../package/e2e.ts';
 import { nondeterministicCalls } from './determinism.ts';
 import { breakingChangeAllowed, immutableChanges } from './upgrade.ts';
 import { allGeneratedFiles } from '../generate/generate.ts';
@@ -18,7 +19,7 @@ import { Summary } from './summary.ts';
 
 export type Log = (line: string) => void;
 
-export const COLUMNS = ['typecheck', 'generated', 'helm lint', 'ct lint', 'render', 'kubeconform', 'policy', 'helm3 parity', 'determinism', 'upgrade', 'unit'] as const;
+export const COLUMNS = ['typecheck', 'generated', 'helm lint', 'ct lint', 'render', 'kubeconform', 'policy', 'helm3 parity', 'determinism', 'upgrade', 'registry', 'unit'] as const;
 
 function progress(log: Log, label: string, done: number, total: number): void {
   if (done === total || done % 10 === 0) log(`  ${label}: ${done}/${total}`);
@@ -52,7 +53,7 @@ export async function lintCharts(summary: Summary, cases: RenderCase[], log: Log
 /** chart-testing's lint with the repository's ct.yaml; offline flags as documented in README.md. */
 export async function ctLint(summary: Summary, log: Log): Promise<void> {
   const env = { ...process.env, PATH: `${TOOLS_BIN}:${process.env.PATH ?? ''}` };
-  const out = await $({ cwd: REPO_ROOT, env, nothrow: true, quiet: true })`ct lint --config ct.yaml --all --validate-maintainers=false --validate-chart-schema=false --check-version-increment=false`;
+  const out = await $({ cwd: REPO_ROOT, env, nothrow: true, quiet: true })`ct lint --config ct.yaml --all --validate-chart-schema=false --check-version-increment=false`;
   const text = out.stdout + out.stderr;
   for (const chart of applicationCharts()) {
     const ok = new RegExp(`✔︎ ${chart.name} `).test(text);
@@ -223,4 +224,10 @@ export async function checkUpgradeSafety(summary: Summary, rendered: Rendered[],
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The operator's install path: publish to a loopback OCI registry, render every preset from oci://, pull by digest. */
+export async function registry(summary: Summary, log: Log): Promise<void> {
+  const { rows } = await registryEndToEnd(log);
+  for (const r of rows) summary.record(r.row, 'registry', r.ok, r.detail);
 }
