@@ -3,6 +3,8 @@ import { generateAll } from './generate/generate.ts';
 import { ensureToolchain } from './toolchain/install.ts';
 import { ciCases, presetCases } from './render/cases.ts';
 import { Summary } from './check/summary.ts';
+import { checkBadInput } from './check/bad-input.ts';
+import { checkDocs } from './docs/check.ts';
 import { COLUMNS, registry, typecheck, checkGenerated, checkParityAndDeterminism, checkPolicy, checkUpgradeSafety, ctLint, lintCharts, prepare, renderAndValidate, unitTests } from './check/pipeline.ts';
 
 const log = (line: string) => console.log(line);
@@ -71,6 +73,10 @@ const commands: Record<string, () => Promise<number>> = {
     await checkParityAndDeterminism(summary, rendered, log);
     log('upgrade safety');
     await checkUpgradeSafety(summary, rendered, log);
+    log('bad-input corpus (Helm 3 and 4)');
+    await checkBadInput(summary, log);
+    log('documentation examples');
+    await checkDocs(summary, log);
     log('OCI registry end to end');
     await registry(summary, log);
     log('unit tests');

@@ -19,7 +19,7 @@ import { Summary } from './summary.ts';
 
 export type Log = (line: string) => void;
 
-export const COLUMNS = ['typecheck', 'generated', 'helm lint', 'ct lint', 'render', 'kubeconform', 'policy', 'helm3 parity', 'determinism', 'upgrade', 'registry', 'unit'] as const;
+export const COLUMNS = ['typecheck', 'generated', 'helm lint', 'ct lint', 'render', 'kubeconform', 'policy', 'helm3 parity', 'determinism', 'upgrade', 'bad input', 'docs', 'registry', 'unit'] as const;
 
 function progress(log: Log, label: string, done: number, total: number): void {
   if (done === total || done % 10 === 0) log(`  ${label}: ${done}/${total}`);

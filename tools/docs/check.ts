@@ -303,6 +303,10 @@ export async function checkAllDocs(log: Log = () => {}, root = REPO_ROOT): Promi
 export function recordDocs(summary: Summary, report: DocsReport): void {
   for (const r of report.results) summary.record('docs', 'docs', r.problems.length === 0, `${where(r)} (${r.kind} block): ${r.problems.join('; ')}`);
   for (const p of report.problems) summary.record('docs', 'docs', false, `${where(p)}: ${p.message}`);
+  // The check must not pass by testing nothing: every kind of block is exercised somewhere in the docs.
+  const counts = countByKind(report);
+  for (const kind of ['values', 'manifest', 'shell', 'takhin-config']) summary.record('docs', 'docs', (counts[kind] ?? 0) > 0, `no ${kind} block was tested anywhere in the docs`);
+  for (const s of report.skipped) summary.skip('docs', 'docs', `${where(s)} (${s.info}): ${s.reason}`);
 }
 
 export function countByKind(report: Pick<DocsReport, 'results'>): Record<string, number> {
