@@ -94,15 +94,31 @@ describe('preset high-durability', () => {
   });
 });
 
-describe.each(['dev', 'production', 'high-throughput', 'high-durability'])('preset %s', (name) => {
-  it('wires the console to broker 0 of the same release, read-only', async () => {
+describe('preset high-throughput console', () => {
+  it('leaves the console out: a copy of 500 GiB at every console start is impractical', async () => {
+    expect((await renderPreset('high-throughput')).filter((d) => d.metadata.name.includes('console'))).toEqual([]);
+  });
+});
+
+describe.each(['dev', 'production', 'high-durability'])('preset %s console', (name) => {
+  it('reads broker 0 of the same release, read-only, with room for a copy of its whole volume', async () => {
     const docs = await renderPreset(name);
     const volumes = consoleDeployment(docs).spec.template.spec.volumes as { persistentVolumeClaim?: { claimName: string; readOnly?: boolean } }[];
     const claim = volumes.find((v) => v.persistentVolumeClaim)?.persistentVolumeClaim;
     const sts = broker(docs);
     expect(claim).toEqual({ claimName: `${sts.spec.volumeClaimTemplates[0].metadata.name}-${sts.metadata.name}-0`, readOnly: true });
+    // The snapshot copy lands in the `data` emptyDir: it must be able to hold the whole broker volume.
+    const scratch = (volumes as { name: string; emptyDir?: { sizeLimit: string } }[]).find((v) => v.name === 'data');
+    const mib = (q: string) => {
+      const m = /^(\d+)(Mi|Gi|Ti)$/.exec(q);
+      if (!m) throw new Error(`unexpected quantity ${q}`);
+      return Number(m[1]) * { Mi: 1, Gi: 1024, Ti: 1024 * 1024 }[m[2] as 'Mi' | 'Gi' | 'Ti'];
+    };
+    expect(mib(scratch!.emptyDir!.sizeLimit)).toBeGreaterThanOrEqual(mib(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage));
   });
+});
 
+describe.each(['dev', 'production', 'high-throughput', 'high-durability'])('preset %s', (name) => {
   it('renders byte-identical output twice (two separate helm runs, not the test render cache)', async () => {
     const c = { chartDir: 'charts/takhin', valuesFiles: [`values-examples/${name}.yaml`], apiVersions: PRESET_API_VERSIONS };
     const a = await helmTemplate(c);

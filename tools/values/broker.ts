@@ -4,6 +4,7 @@ import {
   obj, str, bool, int, num, strEnum, strList, enumList, intList, stringMap, freeform, objectList, unusedInt, unusedBool, common, image, resources,
   podSecurityContext, containerSecurityContext, probe, serviceAccount, scheduling, extensions,
 } from './blocks.ts';
+import { Type } from '@sinclair/typebox';
 import { TAKHIN_IMAGE, KAFKA_CLIENT_IMAGE } from './images.ts';
 
 const NOT_WIRED = 'the broker binary never reads it after loading';
@@ -12,6 +13,9 @@ const TIERED = 'tiered storage is not wired into the broker';
 const AUDIT = 'the broker never creates an audit logger';
 
 const k = (...path: string[]) => path;
+
+/** A DNS-1123 subdomain: what Kubernetes accepts in hostAliases, where the chart puts external names. */
+const DNS_NAME = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
 
 const server = obj(
   {
@@ -77,9 +81,9 @@ const replication = obj(
 
 const raft = obj(
   {
-    heartbeatTimeoutMs: unusedInt(k('raft', 'heartbeat.timeout.ms'), 1000, RAFT, 'Heartbeat timeout (at least 100).'),
-    electionTimeoutMs: unusedInt(k('raft', 'election.timeout.ms'), 3000, RAFT, 'Election timeout (at least the heartbeat timeout).'),
-    leaderLeaseTimeoutMs: unusedInt(k('raft', 'leader.lease.timeout.ms'), 500, RAFT, 'Leader lease (0, or at least 100).'),
+    heartbeatTimeoutMs: unusedInt(k('raft', 'heartbeat.timeout.ms'), 1000, RAFT, 'Heartbeat timeout (at least 100; Takhin turns 0 into its default).'),
+    electionTimeoutMs: unusedInt(k('raft', 'election.timeout.ms'), 3000, RAFT, 'Election timeout (at least the heartbeat timeout; 0 becomes the default).'),
+    leaderLeaseTimeoutMs: unusedInt(k('raft', 'leader.lease.timeout.ms'), 500, RAFT, 'Leader lease (at least 100; 0 becomes the default).'),
     commitTimeoutMs: unusedInt(k('raft', 'commit.timeout.ms'), 50, RAFT, 'Commit timeout.'),
     snapshotIntervalMs: unusedInt(k('raft', 'snapshot.interval.ms'), 120000, RAFT, 'Snapshot interval.'),
     snapshotThreshold: unusedInt(k('raft', 'snapshot.threshold'), 8192, RAFT, 'Snapshot threshold.'),
@@ -177,7 +181,7 @@ export const brokerValues = obj(
     config: obj(
       {
         server, kafka, storage, replication, raft, logging, metrics, health, profiler, acl, sasl, throttle, audit,
-        extra: freeform('Raw Takhin settings merged last into takhin.yaml. Write keys exactly as Takhin matches them: a section, then the literal (dotted) key, e.g. `storage: {"log.retention.bytes": 1073741824}`.'),
+        extra: freeform('Raw Takhin settings merged last into takhin.yaml. Write keys exactly as Takhin matches them: a section, then the literal (dotted) key, e.g. `storage: {"log.retention.bytes": 1073741824}`. Keys the chart owns (broker.id, cluster.brokers, advertised.*, data.dir, the metrics/health switches and hosts, server.tls) are refused here.'),
       },
       { description: 'Takhin configuration, rendered into takhin.yaml in the form Takhin reads (literal dotted keys).' },
     ),
@@ -193,14 +197,15 @@ export const brokerValues = obj(
       {
         enabled: bool(false, 'Give every broker its own Service reachable from outside the cluster and advertise that address. Takhin has one listener, so in-cluster clients are then handed the external addresses too.'),
         type: strEnum(['LoadBalancer', 'NodePort'], 'LoadBalancer', 'Kind of per-broker Service.'),
-        hosts: strList([], 'Advertised DNS name of each broker, one per replica (IP literals cannot work: Takhin binds its advertised host). Leave empty to use `domain`.', {}),
-        domain: str('', 'With no `hosts`, broker i advertises `<fullname>-<i>.<domain>`.', { pattern: '^$|^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' }),
+        hosts: Type.Array(Type.String({ pattern: DNS_NAME, maxLength: 253 }), { default: [], description: 'Advertised DNS name of each broker, one per replica (IP literals cannot work: Takhin binds its advertised host). Leave empty to use `domain`.' }),
+        domain: str('', 'With no `hosts`, broker i advertises `<fullname>-<i>.<domain>`.', { pattern: `^$|${DNS_NAME}` }),
+        externalDns: bool(false, 'Annotate each per-broker Service with `external-dns.alpha.kubernetes.io/hostname` set to that broker\'s advertised host, so external-dns publishes every name.'),
         port: int(9092, 'LoadBalancer port that each broker advertises and listens on.', { minimum: 1, maximum: 65535 }),
         nodePorts: intList([], 'NodePort of each broker, one per replica; each broker advertises and listens on its own node port.', { minimum: 30000, maximum: 32767 }),
         externalTrafficPolicy: strEnum(['Cluster', 'Local'], 'Cluster', 'externalTrafficPolicy of the per-broker Services.'),
         loadBalancerClass: str('', 'loadBalancerClass of the per-broker Services.'),
         loadBalancerSourceRanges: strList([], 'CIDRs allowed to reach the LoadBalancers.'),
-        annotations: stringMap('Annotations on every per-broker Service (for example external-dns hostnames).'),
+        annotations: stringMap('Annotations on every per-broker Service (the same on each; see externalDns for per-broker names).'),
       },
       { description: 'External access, one Service per broker.' },
     ),

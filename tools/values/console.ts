@@ -41,7 +41,7 @@ const audit = obj(
 
 const brokerSource = obj(
   {
-    fullname: str('', 'Fullname of the takhin-broker release whose data the console shows: its StatefulSet and pod-name prefix. Rendered with `tpl`, so an umbrella chart can write `{{ .Release.Name }}-takhin-broker`. Required in broker mode (the takhin umbrella chart fills it in).'),
+    fullname: str('', 'Fullname of the takhin-broker release whose data the console shows: its StatefulSet and pod-name prefix. Rendered with `tpl`, so an umbrella chart can compute it from its release name (the takhin umbrella does). Required in broker mode (the takhin umbrella chart fills it in).'),
     ordinal: int(0, 'Which broker to show. Brokers do not replicate at the pinned Takhin, so each has its own topics and a console shows one broker: `<fullname>-<ordinal>` and its claim.', { minimum: 0 }),
     claimName: str('', 'PersistentVolumeClaim with the broker data; empty uses the broker chart\'s claim of that broker, `data-<fullname>-<ordinal>`.', { pattern: '^$|^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' }),
     readOnly: bool(true, 'Mount the broker\'s claim read-only (volume and mount). The console has no lock on the broker\'s files and tracks offsets on its own: writing through it (create topic, produce, delete) can corrupt the broker\'s log.'),

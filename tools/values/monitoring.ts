@@ -15,7 +15,10 @@ const PROMQL_SAFE = '^[A-Za-z0-9_.:/-]+$';
 
 const broker = obj(
   {
-    selectorLabels: Type.Record(Type.String(), Type.String({ minLength: 1 }), {
+    selectorLabels: Type.Unsafe<Record<string, string>>({
+      type: 'object',
+      // Label values checked here; keys by takhin-monitoring.validateValues (Helm 4 reports propertyNames without a path).
+      additionalProperties: { type: 'string', minLength: 1, maxLength: 63, pattern: '^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$' },
       description:
         'Labels of the broker pods and metrics Service to scrape. `app.kubernetes.io/instance: <release name>` is added unless set here. ' +
         'The defaults match the broker installed by the takhin umbrella chart (alias `broker`) in the same release; for a standalone ' +

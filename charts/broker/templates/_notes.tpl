@@ -12,10 +12,13 @@ Advertised address of each broker (Takhin also binds it):
   broker.id {{ add $i 1 }}  {{ $fullname }}-{{ $i }}  {{ include "takhin-broker.advertisedAddress" (dict "ctx" $ "i" $i) }}
 {{- end }}
 
-Produce and consume one message (acks=1; Takhin has no followers, so acks=all times out):
-  kubectl -n {{ .Release.Namespace }} run kcat --rm -it --restart=Never --image={{ include "takhin-common.image" (dict "ctx" . "image" .Values.tests.produceConsume.image) }} --command -- sh -c \
-{{- $b := printf "-b %s%s" (include "takhin-broker.bootstrapAddress" .) (ternary " -X security.protocol=ssl -X ssl.ca.location=<your CA file>" "" .Values.tls.enabled) }}
-    'echo hello | kcat {{ $b }} -P -t demo -X request.required.acks=1 && kcat {{ $b }} -C -t demo -o beginning -c 1 -e'
+Produce and consume one message (acks=1; Takhin has no followers, so acks=all times out). The pod below passes
+Pod Security "restricted":
+{{- $b := printf "-b %s%s" (include "takhin-broker.bootstrapAddress" .) (ternary " -X security.protocol=ssl -X ssl.ca.location=/path/to/ca.crt" "" .Values.tls.enabled) }}
+{{- $script := printf "echo hello | kcat %s -P -t demo -X request.required.acks=1 && kcat %s -C -t demo -o beginning -c 1 -e" $b $b }}
+{{- $container := dict "name" "kcat" "image" (include "takhin-common.image" (dict "ctx" . "image" .Values.tests.produceConsume.image)) "command" (list "sh" "-c" $script) "securityContext" (dict "allowPrivilegeEscalation" false "capabilities" (dict "drop" (list "ALL"))) }}
+{{- $pod := dict "apiVersion" "v1" "spec" (dict "securityContext" (dict "runAsNonRoot" true "runAsUser" 65532 "seccompProfile" (dict "type" "RuntimeDefault")) "containers" (list $container)) }}
+  kubectl -n {{ .Release.Namespace }} run kcat --rm -i --restart=Never --image={{ $container.image }} --overrides='{{ toJson $pod }}'
 
 Run the chart's own checks:  helm test {{ .Release.Name }} -n {{ .Release.Namespace }}
 

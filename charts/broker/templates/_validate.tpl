@@ -48,19 +48,31 @@ per-broker list must never fail before these messages do.
   {{- $errors = append $errors (printf "config.replication.defaultReplicationFactor is %d: Takhin brokers do not replicate at this version, so a factor above 1 leaves partitions waiting for followers that never exist (acks=all requests time out); use 1 and protect data with persistent volumes" (int $v.config.replication.defaultReplicationFactor)) -}}
 {{- end -}}
 
+{{- /* Takhin replaces unset or 0 Raft timeouts with its defaults before validating them. */ -}}
 {{- $raft := $v.config.raft -}}
-{{- $heartbeat := ternary 1000 (int $raft.heartbeatTimeoutMs) (kindIs "invalid" $raft.heartbeatTimeoutMs) -}}
-{{- $election := ternary 3000 (int $raft.electionTimeoutMs) (kindIs "invalid" $raft.electionTimeoutMs) -}}
+{{- $heartbeat := int ($raft.heartbeatTimeoutMs | default 1000) -}}
+{{- $election := int ($raft.electionTimeoutMs | default 3000) -}}
+{{- $lease := int ($raft.leaderLeaseTimeoutMs | default 500) -}}
 {{- if lt $heartbeat 100 -}}
   {{- $errors = append $errors (printf "config.raft.heartbeatTimeoutMs is %d: Takhin refuses to start below 100" $heartbeat) -}}
 {{- end -}}
 {{- if lt $election $heartbeat -}}
   {{- $errors = append $errors (printf "config.raft.electionTimeoutMs (%d) is below the heartbeat timeout (%d): Takhin refuses to start; raise electionTimeoutMs" $election $heartbeat) -}}
 {{- end -}}
-{{- if not (kindIs "invalid" $raft.leaderLeaseTimeoutMs) -}}
-  {{- $lease := int $raft.leaderLeaseTimeoutMs -}}
-  {{- if and (gt $lease 0) (lt $lease 100) -}}
-    {{- $errors = append $errors (printf "config.raft.leaderLeaseTimeoutMs is %d: Takhin accepts 0 or at least 100" $lease) -}}
+{{- if lt $lease 100 -}}
+  {{- $errors = append $errors (printf "config.raft.leaderLeaseTimeoutMs is %d: Takhin refuses to start below 100 (0 means its default, 500)" $lease) -}}
+{{- end -}}
+
+{{- /* config.extra must not take over what the chart computes: data would leave the volume, or the listener break. */ -}}
+{{- $owned := dict "kafka" (list "broker.id" "cluster.brokers" "advertised.host" "advertised.port") "storage" (list "data.dir") "metrics" (list "enabled" "host") "health" (list "enabled" "host") "server" (list "tls") -}}
+{{- range $section, $keys := $owned -}}
+  {{- $given := get $v.config.extra $section -}}
+  {{- if kindIs "map" $given -}}
+    {{- range $keys -}}
+      {{- if hasKey $given . -}}
+        {{- $errors = append $errors (printf "config.extra.%s sets %q, which the chart computes (per-pod identity, the data volume, the probes' servers, TLS files): remove it and use the typed value or chart setting instead" $section .) -}}
+      {{- end -}}
+    {{- end -}}
   {{- end -}}
 {{- end -}}
 

@@ -35,15 +35,18 @@ less helpful error before these messages.
       {{- $errors = append $errors "data.broker.readOnly is false but data.broker.snapshot.enabled is true: a snapshot is a private copy, so the console would never write to the broker's files; set data.broker.snapshot.enabled=false to write to them, or data.broker.readOnly=true" -}}
     {{- end -}}
   {{- end -}}
-  {{- if include "takhin-console.auditOnDataVolume" . -}}
+  {{- if and $v.audit.enabled (include "takhin-console.auditOnDataVolume" .) -}}
     {{- $errors = append $errors (printf "audit.path %s lies inside data.mountPath %s, which in broker mode holds the broker's data: keep the default /var/lib/takhin-console/audit/audit.log or another path outside data.mountPath" $v.audit.path $v.data.mountPath) -}}
   {{- end -}}
 {{- end -}}
 {{- if and (gt (int $v.replicas) 1) (has $source (list "brokerWritable" "standaloneClaim" "standaloneEmptyDir")) -}}
   {{- $errors = append $errors (printf "replicas is %d but the console's data is writable (%s): each console keeps its own offsets and in-memory state without locking, so several would corrupt shared files or show different data; use replicas=1, or broker mode with data.broker.readOnly=true" (int $v.replicas) (ternary "data.mode standalone" "data.broker.readOnly=false" (eq $v.data.mode "standalone"))) -}}
 {{- end -}}
-{{- if hasPrefix (printf "%s/" (trimSuffix "/" $v.data.mountPath)) (include "takhin-console.brokerMountPath" .) -}}
-  {{- $errors = append $errors (printf "data.mountPath %s contains %s, where the chart mounts the broker's claim for the snapshot: choose another data.mountPath" $v.data.mountPath (include "takhin-console.brokerMountPath" .)) -}}
+{{- /* Only the snapshot init container mounts both paths; equal or nested mounts are refused by the API server. */ -}}
+{{- $data := trimSuffix "/" $v.data.mountPath -}}
+{{- $brokerMount := include "takhin-console.brokerMountPath" . -}}
+{{- if and (eq $source "snapshot") (or (eq $data $brokerMount) (hasPrefix (printf "%s/" $data) $brokerMount) (hasPrefix (printf "%s/" $brokerMount) $data)) -}}
+  {{- $errors = append $errors (printf "data.mountPath %s overlaps %s, where the snapshot init container mounts the broker's claim (mounts may not be equal or nested): choose another data.mountPath" $v.data.mountPath $brokerMount) -}}
 {{- end -}}
 
 {{- if $v.ingress.enabled -}}

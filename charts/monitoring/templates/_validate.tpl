@@ -18,9 +18,10 @@ Every template includes this, so every install and template run checks them.
   {{- $errors = append $errors (printf "alerts.TakhinVolumeFillingUp.threshold (%v) is not above alerts.TakhinVolumeAlmostFull.threshold (%v): the warning would never come before the critical alert; keep the warning's free fraction larger" $volume.threshold $full.threshold) -}}
 {{- end -}}
 
-{{- range $key, $value := $v.broker.selectorLabels -}}
-  {{- if not (regexMatch "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$" (toString $value)) -}}
-    {{- $errors = append $errors (printf "broker.selectorLabels.%s is %q, which is not a valid label value: give the value the broker pods carry" $key (toString $value)) -}}
+{{- /* An invalid selector makes the Prometheus Operator skip the monitor silently. */ -}}
+{{- range $key, $_ := $v.broker.selectorLabels -}}
+  {{- if not (regexMatch "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$" $key) -}}
+    {{- $errors = append $errors (printf "broker.selectorLabels has the key %q, which is not a valid Kubernetes label key: use the label keys the broker pods carry (e.g. app.kubernetes.io/instance)" $key) -}}
   {{- end -}}
 {{- end -}}
 
