@@ -9,6 +9,15 @@ import { COLUMNS, registry, typecheck, checkGenerated, checkParityAndDeterminism
 
 const log = (line: string) => console.log(line);
 
+/** Runs one step of a check run and logs how long it took. */
+async function step<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
+  const started = Date.now();
+  log(name);
+  const result = await fn();
+  log(`  ${name}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return result;
+}
+
 function finish(summary: Summary, started: number): number {
   const failures = summary.failures();
   if (failures.length) {
@@ -55,32 +64,23 @@ const commands: Record<string, () => Promise<number>> = {
   /** Everything the repository checks. */
   async test() {
     const started = Date.now();
-    await prepare(log);
+    await step('toolchain and chart dependencies', () => prepare(() => undefined));
     const summary = new Summary([...COLUMNS]);
     const cases = [...ciCases(), ...presetCases()];
-    log('typecheck');
-    await typecheck(summary);
-    log('generated files');
-    checkGenerated(summary);
-    log('helm lint --strict');
-    await lintCharts(summary, cases, log);
-    log('ct lint');
-    await ctLint(summary, log);
-    log('render and validate');
-    const rendered = await renderAndValidate(summary, cases, log);
-    checkPolicy(summary, rendered);
-    log('helm3 parity and determinism');
-    await checkParityAndDeterminism(summary, rendered, log);
-    log('upgrade safety');
-    await checkUpgradeSafety(summary, rendered, log);
-    log('bad-input corpus (Helm 3 and 4)');
-    await checkBadInput(summary, log);
-    log('documentation examples');
-    await checkDocs(summary, log);
-    log('OCI registry end to end');
-    await registry(summary, log);
-    log('unit tests');
-    await unitTests(summary, log);
+    // tsc is single-threaded: it runs beside the lint steps.
+    const typechecked = step('typecheck', () => typecheck(summary));
+    await step('generated files', () => checkGenerated(summary));
+    await step('helm lint --strict', () => lintCharts(summary, cases, log));
+    await step('ct lint', () => ctLint(summary, log));
+    await typechecked;
+    const rendered = await step('render and kubeconform', () => renderAndValidate(summary, cases, log));
+    await step('policy', () => checkPolicy(summary, rendered));
+    await step('helm3 parity and determinism', () => checkParityAndDeterminism(summary, rendered, log));
+    await step('upgrade safety', () => checkUpgradeSafety(summary, rendered, log));
+    await step('bad-input corpus (Helm 3 and 4)', () => checkBadInput(summary, log));
+    await step('documentation examples', () => checkDocs(summary, log));
+    await step('OCI registry end to end', () => registry(summary, log));
+    await step('unit tests', () => unitTests(summary, log));
     return finish(summary, started);
   },
 };

@@ -280,14 +280,14 @@ describe('values validation', () => {
   });
 
   it('rejects a selector label value no pod can carry, and unknown keys', async () => {
-    expect(await renderError(CHART, { broker: { selectorLabels: { 'app.kubernetes.io/name': 'two words' } } })).toContain('broker.selectorLabels.app.kubernetes.io/name is "two words"');
+    expect(await renderError(CHART, { broker: { selectorLabels: { 'app.kubernetes.io/name': 'two words' } } })).toMatch(/selectorLabels\/app\.kubernetes\.io~1name': 'two words' does not match pattern/);
+    expect(await renderError(CHART, { broker: { selectorLabels: { 'two words': 'broker' } } })).toContain('broker.selectorLabels has the key "two words"');
     expect(await renderError(CHART, { scrape: { intervall: '30s' } })).toMatch(/intervall/);
     expect(await renderError(CHART, { alerts: { TakhinDown: { enabled: false } } })).toMatch(/TakhinDown/);
   });
 });
 
 describe('every ci case', () => {
-
   // Parity, determinism and kubeconform of every ci case on every Kubernetes version run in the npm test pipeline.
   it('the ci cases cover ServiceMonitor, PodMonitor, PrometheusRule, GrafanaDashboard and the auto default', async () => {
     const seen = new Set<string>();

@@ -100,4 +100,10 @@ export const CRD_SOURCES = [
     version: 'v1.4.3',
     files: ['config/crd/bases/helm.toolkit.fluxcd.io_helmreleases.yaml'],
   },
+  // VolumeSnapshot, used by the backup and restore procedure in docs/operations.md.
+  {
+    module: 'github.com/kubernetes-csi/external-snapshotter/client/v8',
+    version: 'v8.2.0',
+    files: ['config/crd/snapshot.storage.k8s.io_volumesnapshots.yaml'],
+  },
 ] as const;
