@@ -1,4 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkParityAndDeterminism } from '../check/pipeline.ts';
+import { helmTemplate } from '../render/helm.ts';
+import { KUBE_VERSIONS } from '../toolchain/versions.ts';
 import { policyFindings } from '../check/policy.ts';
 import { nondeterministicCalls } from '../check/determinism.ts';
 import { breakingChangeAllowed, immutableChanges } from '../check/upgrade.ts';
@@ -102,5 +108,23 @@ describe('summary table', () => {
     expect(s.table()).toContain('skip 1');
     expect(s.totals()).toEqual({ passed: 1, failed: 1, skipped: 1 });
     expect(s.failures()).toEqual(['[r / a] broke']);
+  });
+});
+
+describe('helm3 parity and determinism gates', () => {
+  it('catch a chart whose output differs between Helm versions and between two renders', async () => {
+    const chartDir = mkdtempSync(join(tmpdir(), 'takhin-gate-chart-'));
+    mkdirSync(join(chartDir, 'templates'));
+    writeFileSync(join(chartDir, 'Chart.yaml'), 'apiVersion: v2\nname: gate-probe\nversion: 0.1.0\n');
+    writeFileSync(join(chartDir, 'templates', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: probe\ndata:\n  helm: {{ .Capabilities.HelmVersion.Version | quote }}\n  token: {{ randAlphaNum 12 | quote }}\n');
+    const kubeVersion = KUBE_VERSIONS[KUBE_VERSIONS.length - 1]!;
+    const c = { row: 'probe', id: 'probe', chartDir, valuesFiles: [] };
+    const first = await helmTemplate(c, { kubeVersion });
+    expect(first.ok, first.stderr).toBe(true);
+    const summary = new Summary([]);
+    await checkParityAndDeterminism(summary, [{ case: c, kubeVersion, manifests: first.stdout }], () => undefined);
+    const failures = summary.failures().join('\n');
+    expect(failures).toContain('[probe / helm3 parity] probe: Helm 3 output differs from Helm 4');
+    expect(failures).toContain('[probe / determinism] probe: a second render differs');
   });
 });
