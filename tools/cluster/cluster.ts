@@ -6,6 +6,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -48,14 +49,23 @@ function installExitHandlers(): void {
   exitHandlersInstalled = true;
   const killAll = () => {
     for (const child of live) child.kill('SIGKILL');
-    for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   };
-  process.on('exit', killAll);
+  process.on('exit', () => {
+    killAll();
+    for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  });
+  let exiting = false;
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
-    // Listening replaces Node's default "exit on signal", so exit ourselves once the children are gone.
-    process.once(signal, () => {
+    // Listening replaces Node's default "exit on signal", so exit ourselves once the children are gone. `on`, not
+    // `once`, and the directories removed asynchronously: a wrapper such as tsx re-sends the signal when its
+    // child does not acknowledge it within ~30 ms (over IPC, which needs a free event loop) and then SIGKILLs it,
+    // which would leave etcd's data behind half deleted.
+    process.on(signal, () => {
+      if (exiting) return;
+      exiting = true;
       killAll();
-      process.exit(code);
+      void Promise.all([...liveDirs].map(dir => rm(dir, { recursive: true, force: true, maxRetries: 3 }).catch(() => {})))
+        .then(() => process.exit(code));
     });
   }
 }
@@ -194,39 +204,73 @@ export async function startCluster(opts: { log?: (s: string) => void } = {}): Pr
   }
 }
 
+/** What no provisioner here can do: every StorageClass is backed only by PersistentVolumes created in advance. */
+const NO_PROVISIONER = 'kubernetes.io/no-provisioner';
+
 /**
- * Pre-creates `count` PersistentVolumes of `size` (e.g. "10Gi") in a default StorageClass `standard` with
- * Immediate binding, so StatefulSet claims bind although no provisioner runs. hostPath is enough: nothing
- * ever mounts them. Retain keeps the PV controller from trying to delete anything.
+ * Creates StorageClass `name` unless it exists, with Immediate binding (no scheduler round trip) and Retain, so
+ * the PV controller never tries to delete anything. `standard` is the cluster's default class.
  */
-export async function createLocalVolumes(cluster: Cluster, count: number, size: string): Promise<void> {
+export async function ensureStorageClass(cluster: Cluster, name: string): Promise<void> {
   const storageClass = {
     apiVersion: 'storage.k8s.io/v1',
     kind: 'StorageClass',
-    metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
-    provisioner: 'kubernetes.io/no-provisioner',
+    metadata: { name, ...(name === 'standard' ? { annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } } : {}) },
+    provisioner: NO_PROVISIONER,
     volumeBindingMode: 'Immediate',
     reclaimPolicy: 'Retain',
   };
   const sc = await api(cluster, 'POST', '/apis/storage.k8s.io/v1/storageclasses', storageClass);
-  if (sc.status !== 201 && sc.status !== 409) throw apiError('POST', 'StorageClass standard', sc);
+  if (sc.status !== 201 && sc.status !== 409) throw apiError('POST', `StorageClass ${name}`, sc);
+}
 
+/** hostPath is enough for a PersistentVolume here: kwok runs no kubelet, so nothing ever mounts it. */
+function localVolume(cluster: Cluster, name: string, size: string, storageClass: string, claimRef?: { namespace: string; name: string }): object {
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: { name },
+    spec: {
+      capacity: { storage: size },
+      accessModes: ['ReadWriteOnce'],
+      persistentVolumeReclaimPolicy: 'Retain',
+      storageClassName: storageClass,
+      ...(claimRef ? { claimRef } : {}),
+      hostPath: { path: join(cluster.dir, 'volumes', name) },
+    },
+  };
+}
+
+/**
+ * Pre-creates `count` PersistentVolumes of `size` (e.g. "10Gi") in the default StorageClass `standard`, so
+ * StatefulSet claims bind although no provisioner runs. Any claim of the class that fits may take them.
+ */
+export async function createLocalVolumes(cluster: Cluster, count: number, size: string): Promise<void> {
+  await ensureStorageClass(cluster, 'standard');
   const existing = (await mustApi(cluster, 'GET', '/api/v1/persistentvolumes')).body.items.length as number;
   for (let i = existing; i < existing + count; i++) {
-    const name = `local-pv-${i}`;
-    await mustApi(cluster, 'POST', '/api/v1/persistentvolumes', {
-      apiVersion: 'v1',
-      kind: 'PersistentVolume',
-      metadata: { name },
-      spec: {
-        capacity: { storage: size },
-        accessModes: ['ReadWriteOnce'],
-        persistentVolumeReclaimPolicy: 'Retain',
-        storageClassName: 'standard',
-        hostPath: { path: join(cluster.dir, 'volumes', name) },
-      },
-    });
+    await mustApi(cluster, 'POST', '/api/v1/persistentvolumes', localVolume(cluster, `local-pv-${i}`, size, 'standard'));
   }
+}
+
+export type ClaimVolume = { namespace: string; claim: string; size: string; storageClass: string };
+
+/**
+ * One PersistentVolume per expected claim, reserved for it by `claimRef` (what a static provisioner does), so
+ * claims bind exactly as in a cluster with a provisioner and parallel tests never take each other's volumes.
+ * Creates each StorageClass named. Returns the PV names.
+ */
+export async function createVolumesForClaims(cluster: Cluster, claims: ClaimVolume[]): Promise<string[]> {
+  await ensureStorageClass(cluster, 'standard');
+  for (const storageClass of new Set(claims.map(c => c.storageClass))) await ensureStorageClass(cluster, storageClass);
+  const names: string[] = [];
+  for (const c of claims) {
+    const name = `pv-${c.namespace}-${c.claim}`;
+    await mustApi(cluster, 'POST', '/api/v1/persistentvolumes',
+      localVolume(cluster, name, c.size, c.storageClass, { namespace: c.namespace, name: c.claim }));
+    names.push(name);
+  }
+  return names;
 }
 
 /**
