@@ -18,24 +18,6 @@ async function step<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
   return result;
 }
 
-function finish(summary: Summary, started: number): number {
-  const failures = summary.failures();
-  if (failures.length) {
-    console.log(`\nFailures (${failures.length}):`);
-    for (const f of failures) console.log(`  - ${f}`);
-  }
-  const skips = summary.skips();
-  if (skips.length) {
-    console.log(`\nSkipped, with the reason (${skips.length}):`);
-    for (const s of skips) console.log(`  - ${s}`);
-  }
-  console.log(`\n${summary.table()}\n`);
-  const { passed, failed, skipped } = summary.totals();
-  console.log(`${summary.failed ? 'FAILED' : 'PASSED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  console.log(`checks: ${passed} passed, ${failed} failed, ${skipped} skipped`);
-  return summary.failed ? 1 : 0;
-}
-
 const commands: Record<string, () => Promise<number>> = {
   async setup() {
     await ensureToolchain(log);
@@ -58,7 +40,7 @@ const commands: Record<string, () => Promise<number>> = {
     const summary = new Summary(['render', 'kubeconform', 'policy']);
     log('render and verify presets');
     checkPolicy(summary, await renderAndValidate(summary, presets, log));
-    return finish(summary, started);
+    return summary.print(started);
   },
 
   /** Everything the repository checks. */
@@ -81,7 +63,7 @@ const commands: Record<string, () => Promise<number>> = {
     await step('documentation examples', () => checkDocs(summary, log));
     await step('OCI registry end to end', () => registry(summary, log));
     await step('unit tests', () => unitTests(summary, log));
-    return finish(summary, started);
+    return summary.print(started);
   },
 };
 

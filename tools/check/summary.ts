@@ -84,4 +84,20 @@ export class Summary {
     const line = (r: string[]) => r.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
     return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
   }
+
+  /**
+   * Prints failures, skips with their reasons, any extra sections, the table and the closing lines
+   * (`checks: N passed, N failed, N skipped`); returns the exit code.
+   */
+  print(started: number, sections: string[] = []): number {
+    const list = (title: string, items: string[]) => items.length && console.log(`\n${title} (${items.length}):\n${items.map((i) => `  - ${i}`).join('\n')}`);
+    list('Failures', this.failures());
+    list('Skipped, with the reason', this.skips());
+    for (const section of sections) console.log(`\n${section}`);
+    console.log(`\n${this.table()}\n`);
+    const { passed, failed, skipped } = this.totals();
+    console.log(`${this.failed ? 'FAILED' : 'PASSED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(`checks: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+    return this.failed ? 1 : 0;
+  }
 }

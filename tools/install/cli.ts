@@ -25,23 +25,9 @@ const COLUMNS = ['build', 'start', 'crds', 'prepare', 'install', 'upgrade', 'bac
   'prev install', 'prev upgrade', 'rejected', 'control', 'stop', 'demo'];
 
 function finish(summary: Summary, timings: Timings, build: ControlPlaneBuild | undefined, started: number): number {
-  const failures = summary.failures();
-  if (failures.length) {
-    console.log(`\nFailures (${failures.length}):`);
-    for (const f of failures) console.log(`  - ${f}`);
-  }
-  const skips = summary.skips();
-  if (skips.length) {
-    console.log(`\nSkipped, with the reason (${skips.length}):`);
-    for (const s of skips) console.log(`  - ${s}`);
-  }
-  console.log(`\nWall time per step:\n\n${timings.table()}\n`);
-  if (build) console.log(`control plane build: ${build.report} (build.sh ran ${seconds(build.ms)} in this run)`);
-  console.log(`\n${summary.table()}\n`);
-  const { passed, failed, skipped } = summary.totals();
-  console.log(`${summary.failed ? 'FAILED' : 'PASSED'} in ${seconds(Date.now() - started)}`);
-  console.log(`checks: ${passed} passed, ${failed} failed, ${skipped} skipped`);
-  return summary.failed ? 1 : 0;
+  const sections = [`Wall time per step:\n\n${timings.table()}`];
+  if (build) sections.push(`control plane build: ${build.report} (build.sh ran ${seconds(build.ms)} in this run)`);
+  return summary.print(started, sections);
 }
 
 /** `npm run demo -- --exit` as a user would run it, in CI mode; its control plane must be gone afterwards. */
