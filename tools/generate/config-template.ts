@@ -30,23 +30,28 @@ function treeLeaves(tree: Tree): Leaf[] {
   return [...tree.keys.values()].flatMap((c) => ('keys' in c ? treeLeaves(c) : [c]));
 }
 
-const isSet = (leaf: Leaf) => `(not (kindIs "invalid" .Values.${leaf.path.join('.')}))`;
+/** The template condition under which a leaf is written, or undefined when it always is. */
+function condition(leaf: Leaf): string | undefined {
+  if (leaf.node.renderOnlyWhenSet) return `(not (kindIs "invalid" .Values.${leaf.path.join('.')}))`;
+  if (leaf.node.onlyWhen) return `.Values.${[...leaf.path.slice(0, -1), leaf.node.onlyWhen].join('.')}`;
+  return undefined;
+}
 
 function emit(tree: Tree, indent: string): string[] {
   const out: string[] = [];
   for (const [key, child] of tree.keys) {
     if ('keys' in child) {
       const section = [`${indent}${key}:`, ...emit(child, `${indent}  `)];
-      const all = treeLeaves(child);
-      // A section holding only optional keys is written only when one of them is set: no empty `section: null`.
-      if (all.every((l) => l.node.renderOnlyWhenSet)) out.push(`{{- if or ${all.map(isSet).join(' ')} }}`, ...section, '{{- end }}');
+      const conditions = treeLeaves(child).map(condition);
+      // A section whose keys are all conditional is written only when one of them is: no empty `section: null`.
+      if (conditions.every(Boolean)) out.push(`{{- if or ${[...new Set(conditions)].join(' ')} }}`, ...section, '{{- end }}');
       else out.push(...section);
       continue;
     }
     const line = `${indent}${key}: ${valueExpr(child)}`;
-    if (child.node.renderOnlyWhenSet) {
-      out.push(`{{- if ${isSet(child)} }}`, line, '{{- end }}');
-    } else out.push(line);
+    const when = condition(child);
+    if (when) out.push(`{{- if ${when} }}`, line, '{{- end }}');
+    else out.push(line);
   }
   return out;
 }

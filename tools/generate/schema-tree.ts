@@ -14,6 +14,7 @@ export interface SchemaNode {
   takhinUnused?: string;
   renderOnlyWhenSet?: boolean;
   disableFlag?: string;
+  onlyWhen?: string;
   /** An umbrella's subchart subtree: documented by the subchart; the umbrella states only `defaults`. */
   subchart?: { chart: string; dir: string; defaults: Record<string, unknown> };
   [key: string]: unknown;

@@ -8,14 +8,16 @@ import { Type, type TSchema, type TObject, type TProperties, type SchemaOptions 
  * - takhinUnused: the pinned Takhin reads the key but never acts on it; the generator adds that to the description.
  * - renderOnlyWhenSet: the key is written to takhin.yaml only when the user sets it (default null).
  * - disableFlag: a sibling boolean; when it is false, -1 is written instead (Takhin's only "off" value for limits).
+ * - onlyWhen: a sibling boolean; the key is written only when it is true (settings of a feature that is off do nothing).
  */
 export interface Annotations {
   takhinKey?: readonly string[];
   takhinUnused?: string;
   renderOnlyWhenSet?: boolean;
   disableFlag?: string;
+  onlyWhen?: string;
 }
-export const TOOLING_KEYS = ['takhinKey', 'takhinUnused', 'renderOnlyWhenSet', 'disableFlag', 'subchart'] as const;
+export const TOOLING_KEYS = ['takhinKey', 'takhinUnused', 'renderOnlyWhenSet', 'disableFlag', 'onlyWhen', 'subchart'] as const;
 
 type Opts = SchemaOptions & Annotations & { description: string };
 
@@ -38,7 +40,7 @@ export const objectList = (description: string) =>
 export const str = (def: string, description: string, extra: SchemaOptions & Annotations = {}) =>
   Type.String({ default: def, description, ...extra });
 
-export const bool = (def: boolean, description: string, extra: Annotations = {}) =>
+export const bool = (def: boolean, description: string, extra: SchemaOptions & Annotations = {}) =>
   Type.Boolean({ default: def, description, ...extra });
 
 export const int = (def: number | null, description: string, extra: SchemaOptions & Annotations = {}) =>
@@ -78,6 +80,7 @@ function annotationsOf(extra: Annotations): Annotations {
   if (extra.takhinUnused) out.takhinUnused = extra.takhinUnused;
   if (extra.renderOnlyWhenSet) out.renderOnlyWhenSet = extra.renderOnlyWhenSet;
   if (extra.disableFlag) out.disableFlag = extra.disableFlag;
+  if (extra.onlyWhen) out.onlyWhen = extra.onlyWhen;
   return out;
 }
 

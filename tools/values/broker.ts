@@ -50,17 +50,17 @@ const kafka = obj(
 const storage = obj(
   {
     logSegmentSize: int(1073741824, 'Size in bytes at which a partition rolls to a new segment.', { minimum: 1, takhinKey: k('storage', 'log.segment.size') }),
-    cleanerEnabled: bool(true, 'Run the retention/compaction cleaner. Takhin\'s own default is off, and its documented nested key never loads; the chart writes the literal key so this value takes effect.', { takhinKey: k('storage', 'cleaner.enabled') }),
-    logRetentionHours: int(168, 'Delete segments older than this (needs the cleaner). Takhin replaces 0 with 168, so "keep forever" cannot be expressed; the minimum is 1.', { minimum: 1, takhinKey: k('storage', 'log.retention.hours') }),
-    logRetentionBytes: int(0, 'Delete oldest segments once a partition exceeds this many bytes (needs the cleaner); 0 = no size limit.', { minimum: 0, takhinKey: k('storage', 'log.retention.bytes') }),
-    logCleanupIntervalMs: int(300000, 'How often the cleaner runs, in ms (Takhin uses whole seconds).', { minimum: 1000, takhinKey: k('storage', 'log.cleanup.interval.ms') }),
-    compactionIntervalMs: int(600000, 'How often compaction runs, in ms (needs the cleaner).', { minimum: 1000, takhinKey: k('storage', 'compaction.interval.ms') }),
-    compactionMinCleanableRatio: num(0.5, 'Dirty ratio at which a compacted log is cleaned.', { minimum: 0, maximum: 1, takhinKey: k('storage', 'compaction.min.cleanable.ratio') }),
+    cleanerEnabled: bool(true, 'Run the retention/compaction cleaner. Takhin\'s own default is off, and its documented nested key never loads; the chart writes the literal key so this value takes effect.', { takhinKey: k('storage', 'cleaner.enabled'), onlyWhen: 'cleanerEnabled' }),
+    logRetentionHours: int(168, 'Delete segments older than this (needs the cleaner). Takhin replaces 0 with 168, so "keep forever" cannot be expressed; the minimum is 1.', { minimum: 1, takhinKey: k('storage', 'log.retention.hours'), onlyWhen: 'cleanerEnabled' }),
+    logRetentionBytes: int(0, 'Delete oldest segments once a partition exceeds this many bytes (needs the cleaner); 0 = no size limit.', { minimum: 0, takhinKey: k('storage', 'log.retention.bytes'), onlyWhen: 'cleanerEnabled' }),
+    logCleanupIntervalMs: int(300000, 'How often the cleaner runs, in ms (Takhin uses whole seconds).', { minimum: 1000, takhinKey: k('storage', 'log.cleanup.interval.ms'), onlyWhen: 'cleanerEnabled' }),
+    compactionIntervalMs: int(600000, 'How often compaction runs, in ms (needs the cleaner).', { minimum: 1000, takhinKey: k('storage', 'compaction.interval.ms'), onlyWhen: 'cleanerEnabled' }),
+    compactionMinCleanableRatio: num(0.5, 'Dirty ratio at which a compacted log is cleaned.', { minimum: 0, maximum: 1, takhinKey: k('storage', 'compaction.min.cleanable.ratio'), onlyWhen: 'cleanerEnabled' }),
     logFlushIntervalMs: unusedInt(k('storage', 'log.flush.interval.ms'), 1000, NOT_WIRED, 'Flush interval in ms.'),
     logFlushMessages: unusedInt(k('storage', 'log.flush.messages'), 10000, NOT_WIRED, 'Flush after this many messages.'),
     encryption: obj(
       {
-        enabled: bool(false, 'Encryption at rest. Takhin validates the settings but does not encrypt anything at the pinned version, so the chart refuses to turn it on.', { takhinKey: k('storage', 'encryption', 'enabled') }),
+        enabled: bool(false, 'Encryption at rest. Takhin validates the settings but does not encrypt anything at the pinned version, so the chart refuses to turn it on (and writes nothing for it).'),
       },
       { description: 'Takhin `storage.encryption` section.' },
     ),
@@ -117,25 +117,25 @@ const health = obj(
 
 const profiler = obj(
   {
-    enabled: bool(false, 'Serve Go pprof. Unauthenticated: keep it off outside debugging.', { takhinKey: k('profiler', 'enabled') }),
-    port: int(6060, 'pprof port.', { minimum: 1, maximum: 65535, takhinKey: k('profiler', 'port') }),
+    enabled: bool(false, 'Serve Go pprof. Unauthenticated: keep it off outside debugging.', { takhinKey: k('profiler', 'enabled'), onlyWhen: 'enabled' }),
+    port: int(6060, 'pprof port.', { minimum: 1, maximum: 65535, takhinKey: k('profiler', 'port'), onlyWhen: 'enabled' }),
   },
   { description: 'Takhin `profiler` section.' },
 );
 
 const acl = obj(
   {
-    enabled: bool(false, 'ACL switch. The pinned Takhin builds an authorizer but never consults it: turning this on protects nothing (NOTES.txt warns).', { takhinKey: k('acl', 'enabled') }),
+    enabled: unusedBool(k('acl', 'enabled'), 'its authorizer is built but never consulted, so nothing is protected', 'ACL switch (NOTES.txt warns when it is on).'),
   },
   { description: 'Takhin `acl` section.' },
 );
 
 const sasl = obj(
   {
-    enabled: bool(false, 'Advertise SASL. The pinned Takhin does not enforce authentication, reads no users file and seeds a fixed admin/admin-secret user (NOTES.txt warns).', { takhinKey: k('sasl', 'enabled') }),
-    mechanisms: enumList(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'GSSAPI'], ['PLAIN'], 'SASL mechanisms offered (GSSAPI is a placeholder in Takhin).', { minItems: 1, takhinKey: k('sasl', 'mechanisms') }),
-    cacheEnabled: bool(false, 'Cache authentication results.', { takhinKey: k('sasl', 'cache.enabled') }),
-    cacheTtlSeconds: int(3600, 'Authentication cache TTL.', { minimum: 1, takhinKey: k('sasl', 'cache.ttl.seconds') }),
+    enabled: bool(false, 'Advertise SASL. The pinned Takhin does not enforce authentication, reads no users file and seeds a fixed admin/admin-secret user (NOTES.txt warns).', { takhinKey: k('sasl', 'enabled'), onlyWhen: 'enabled' }),
+    mechanisms: enumList(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'GSSAPI'], ['PLAIN'], 'SASL mechanisms offered (GSSAPI is a placeholder in Takhin).', { minItems: 1, takhinKey: k('sasl', 'mechanisms'), onlyWhen: 'enabled' }),
+    cacheEnabled: bool(false, 'Cache authentication results.', { takhinKey: k('sasl', 'cache.enabled'), onlyWhen: 'enabled' }),
+    cacheTtlSeconds: int(3600, 'Authentication cache TTL.', { minimum: 1, takhinKey: k('sasl', 'cache.ttl.seconds'), onlyWhen: 'enabled' }),
   },
   { description: 'Takhin `sasl` section.' },
 );
@@ -152,12 +152,12 @@ const throttle = obj(
     ),
     dynamic: obj(
       {
-        enabled: bool(false, 'Adjust the producer rate between minRate and maxRate by utilisation.', { takhinKey: k('throttle', 'dynamic', 'enabled') }),
-        checkIntervalMs: int(5000, 'How often the rate is adjusted.', { minimum: 100, takhinKey: k('throttle', 'dynamic', 'check.interval.ms') }),
-        minRate: int(1048576, 'Lowest producer rate, bytes/s.', { minimum: 1, takhinKey: k('throttle', 'dynamic', 'min.rate') }),
-        maxRate: int(104857600, 'Highest producer rate, bytes/s.', { minimum: 1, takhinKey: k('throttle', 'dynamic', 'max.rate') }),
-        targetUtilPct: num(0.8, 'Target utilisation (0-1).', { minimum: 0, maximum: 1, takhinKey: k('throttle', 'dynamic', 'target.util.pct') }),
-        adjustmentStep: num(0.1, 'Relative step per adjustment (0-1).', { minimum: 0, maximum: 1, takhinKey: k('throttle', 'dynamic', 'adjustment.step') }),
+        enabled: bool(false, 'Adjust the producer rate between minRate and maxRate by utilisation.', { onlyWhen: 'enabled', takhinKey: k('throttle', 'dynamic', 'enabled') }),
+        checkIntervalMs: int(5000, 'How often the rate is adjusted.', { minimum: 100, onlyWhen: 'enabled', takhinKey: k('throttle', 'dynamic', 'check.interval.ms') }),
+        minRate: int(1048576, 'Lowest producer rate, bytes/s.', { minimum: 1, onlyWhen: 'enabled', takhinKey: k('throttle', 'dynamic', 'min.rate') }),
+        maxRate: int(104857600, 'Highest producer rate, bytes/s.', { minimum: 1, onlyWhen: 'enabled', takhinKey: k('throttle', 'dynamic', 'max.rate') }),
+        targetUtilPct: num(0.8, 'Target utilisation (0-1).', { minimum: 0, maximum: 1, onlyWhen: 'enabled', takhinKey: k('throttle', 'dynamic', 'target.util.pct') }),
+        adjustmentStep: num(0.1, 'Relative step per adjustment (0-1).', { minimum: 0, maximum: 1, onlyWhen: 'enabled', takhinKey: k('throttle', 'dynamic', 'adjustment.step') }),
       },
       { description: 'Dynamic producer throttle.' },
     ),

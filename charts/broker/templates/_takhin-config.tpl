@@ -38,20 +38,30 @@ kafka:
 {{- end }}
 storage:
   log.segment.size: {{ .Values.config.storage.logSegmentSize | toJson }}
+{{- if .Values.config.storage.cleanerEnabled }}
   cleaner.enabled: {{ .Values.config.storage.cleanerEnabled | toJson }}
+{{- end }}
+{{- if .Values.config.storage.cleanerEnabled }}
   log.retention.hours: {{ .Values.config.storage.logRetentionHours | toJson }}
+{{- end }}
+{{- if .Values.config.storage.cleanerEnabled }}
   log.retention.bytes: {{ .Values.config.storage.logRetentionBytes | toJson }}
+{{- end }}
+{{- if .Values.config.storage.cleanerEnabled }}
   log.cleanup.interval.ms: {{ .Values.config.storage.logCleanupIntervalMs | toJson }}
+{{- end }}
+{{- if .Values.config.storage.cleanerEnabled }}
   compaction.interval.ms: {{ .Values.config.storage.compactionIntervalMs | toJson }}
+{{- end }}
+{{- if .Values.config.storage.cleanerEnabled }}
   compaction.min.cleanable.ratio: {{ .Values.config.storage.compactionMinCleanableRatio | toJson }}
+{{- end }}
 {{- if (not (kindIs "invalid" .Values.config.storage.logFlushIntervalMs)) }}
   log.flush.interval.ms: {{ .Values.config.storage.logFlushIntervalMs | toJson }}
 {{- end }}
 {{- if (not (kindIs "invalid" .Values.config.storage.logFlushMessages)) }}
   log.flush.messages: {{ .Values.config.storage.logFlushMessages | toJson }}
 {{- end }}
-  encryption:
-    enabled: {{ .Values.config.storage.encryption.enabled | toJson }}
 {{- if or (not (kindIs "invalid" .Values.config.storage.tieredEnabled)) }}
   tiered:
 {{- if (not (kindIs "invalid" .Values.config.storage.tieredEnabled)) }}
@@ -101,29 +111,63 @@ metrics:
   path: {{ .Values.config.metrics.path | toJson }}
 health:
   port: {{ .Values.config.health.port | toJson }}
+{{- if or .Values.config.profiler.enabled }}
 profiler:
+{{- if .Values.config.profiler.enabled }}
   enabled: {{ .Values.config.profiler.enabled | toJson }}
+{{- end }}
+{{- if .Values.config.profiler.enabled }}
   port: {{ .Values.config.profiler.port | toJson }}
+{{- end }}
+{{- end }}
+{{- if or (not (kindIs "invalid" .Values.config.acl.enabled)) }}
 acl:
+{{- if (not (kindIs "invalid" .Values.config.acl.enabled)) }}
   enabled: {{ .Values.config.acl.enabled | toJson }}
+{{- end }}
+{{- end }}
+{{- if or .Values.config.sasl.enabled }}
 sasl:
+{{- if .Values.config.sasl.enabled }}
   enabled: {{ .Values.config.sasl.enabled | toJson }}
+{{- end }}
+{{- if .Values.config.sasl.enabled }}
   mechanisms: {{ .Values.config.sasl.mechanisms | toJson }}
+{{- end }}
+{{- if .Values.config.sasl.enabled }}
   cache.enabled: {{ .Values.config.sasl.cacheEnabled | toJson }}
+{{- end }}
+{{- if .Values.config.sasl.enabled }}
   cache.ttl.seconds: {{ .Values.config.sasl.cacheTtlSeconds | toJson }}
+{{- end }}
+{{- end }}
 throttle:
   producer:
     bytes.per.second: {{ if .Values.config.throttle.producer.enabled }}{{ .Values.config.throttle.producer.bytesPerSecond | toJson }}{{ else }}-1{{ end }}
 {{- if (not (kindIs "invalid" .Values.config.throttle.producer.burst)) }}
     burst: {{ .Values.config.throttle.producer.burst | toJson }}
 {{- end }}
+{{- if or .Values.config.throttle.dynamic.enabled }}
   dynamic:
+{{- if .Values.config.throttle.dynamic.enabled }}
     enabled: {{ .Values.config.throttle.dynamic.enabled | toJson }}
+{{- end }}
+{{- if .Values.config.throttle.dynamic.enabled }}
     check.interval.ms: {{ .Values.config.throttle.dynamic.checkIntervalMs | toJson }}
+{{- end }}
+{{- if .Values.config.throttle.dynamic.enabled }}
     min.rate: {{ .Values.config.throttle.dynamic.minRate | toJson }}
+{{- end }}
+{{- if .Values.config.throttle.dynamic.enabled }}
     max.rate: {{ .Values.config.throttle.dynamic.maxRate | toJson }}
+{{- end }}
+{{- if .Values.config.throttle.dynamic.enabled }}
     target.util.pct: {{ .Values.config.throttle.dynamic.targetUtilPct | toJson }}
+{{- end }}
+{{- if .Values.config.throttle.dynamic.enabled }}
     adjustment.step: {{ .Values.config.throttle.dynamic.adjustmentStep | toJson }}
+{{- end }}
+{{- end }}
 {{- if or (not (kindIs "invalid" .Values.config.audit.enabled)) }}
 audit:
 {{- if (not (kindIs "invalid" .Values.config.audit.enabled)) }}
@@ -199,6 +243,9 @@ audit:
 {{- end }}
 {{- if not (kindIs "invalid" .Values.config.raft.maxAppendEntries) }}
 - config.raft.maxAppendEntries: Raft is never started by the broker binary (no clustering at the pinned version); Takhin still validates it
+{{- end }}
+{{- if not (kindIs "invalid" .Values.config.acl.enabled) }}
+- config.acl.enabled: its authorizer is built but never consulted, so nothing is protected
 {{- end }}
 {{- if not (kindIs "invalid" .Values.config.audit.enabled) }}
 - config.audit.enabled: the broker never creates an audit logger
