@@ -150,6 +150,13 @@ export const containerSecurityContext = () =>
     seccompProfile: { type: 'RuntimeDefault' },
   });
 
+/** Pod and container security contexts that pass "restricted", and a ServiceAccount without an API token. */
+export const workloadSecurity = (uid: number) => ({
+  podSecurityContext: podSecurityContext(uid),
+  containerSecurityContext: containerSecurityContext(),
+  serviceAccount: serviceAccount(),
+});
+
 export const probe = (what: string, d: { initialDelaySeconds: number; periodSeconds: number; timeoutSeconds: number; failureThreshold: number }) =>
   obj(
     {

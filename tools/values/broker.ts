@@ -2,7 +2,7 @@
 // (often dotted) key Takhin's loader really matches, so the generated config template writes keys that take effect.
 import {
   obj, str, bool, int, num, strEnum, strList, enumList, intList, stringMap, freeform, objectList, unusedInt, unusedBool, common, image, resources,
-  podSecurityContext, containerSecurityContext, probe, serviceAccount, scheduling, extensions,
+  workloadSecurity, probe, scheduling, extensions,
 } from './blocks.ts';
 import { Type } from '@sinclair/typebox';
 import { TAKHIN_IMAGE, KAFKA_CLIENT_IMAGE } from './images.ts';
@@ -256,9 +256,7 @@ export const brokerValues = obj(
       { description: 'Broker data volume.' },
     ),
     resources: resources({ cpu: '500m', memory: '512Mi' }, { cpu: '2', memory: '2Gi' }, 'each broker. GOMAXPROCS and GOMEMLIMIT (90%) are derived from the limits'),
-    podSecurityContext: podSecurityContext(65532),
-    containerSecurityContext: containerSecurityContext(),
-    serviceAccount: serviceAccount(),
+    ...workloadSecurity(65532),
     startupProbe: probe('startup probe on /health/live (the health port opens only after all topics are loaded)', { initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 120 }),
     livenessProbe: probe('liveness probe on /health/live', { initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 }),
     readinessProbe: probe('readiness probe: a TCP connection to the Kafka listener (Takhin\'s /health/ready does not check it)', { initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 }),

@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import {
   obj, str, bool, int, strEnum, strList, enumList, stringMap, objectList, common, image, resources,
-  podSecurityContext, containerSecurityContext, probe, serviceAccount, scheduling, extensions,
+  workloadSecurity, probe, scheduling, extensions,
 } from './blocks.ts';
 import { TAKHIN_IMAGE } from './images.ts';
 
@@ -165,9 +165,7 @@ export const consoleValues = obj(
       { description: 'NetworkPolicy for the console pods.' },
     ),
     resources: resources({ cpu: '100m', memory: '128Mi' }, { cpu: '1', memory: '512Mi' }, 'the console. GOMAXPROCS follows the CPU limit; GOMEMLIMIT is 90% of the memory limit, computed when the chart renders'),
-    podSecurityContext: podSecurityContext(65532),
-    containerSecurityContext: containerSecurityContext(),
-    serviceAccount: serviceAccount(),
+    ...workloadSecurity(65532),
     startupProbe: probe('startup probe on /api/health (the port opens only after every topic is loaded)', { initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 120 }),
     livenessProbe: probe('liveness probe on /api/health, the only API path exempt from auth (it walks all topics: keep the period moderate)', { initialDelaySeconds: 0, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 }),
     readinessProbe: probe('readiness probe on /api/health', { initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 }),
