@@ -5,7 +5,7 @@ import { ciCases, presetCases } from './render/cases.ts';
 import { Summary } from './check/summary.ts';
 import { checkBadInput } from './check/bad-input.ts';
 import { checkDocs } from './docs/check.ts';
-import { COLUMNS, registry, typecheck, checkGenerated, checkParityAndDeterminism, checkPolicy, checkUpgradeSafety, ctLint, lintCharts, prepare, renderAndValidate, unitTests } from './check/pipeline.ts';
+import { COLUMNS, registry, typecheck, checkVersionIncrements, checkGenerated, checkParityAndDeterminism, checkPolicy, checkUpgradeSafety, ctLint, lintCharts, prepare, renderAndValidate, unitTests } from './check/pipeline.ts';
 
 const log = (line: string) => console.log(line);
 
@@ -52,17 +52,21 @@ const commands: Record<string, () => Promise<number>> = {
     // tsc is single-threaded: it runs beside the lint steps.
     const typechecked = step('typecheck', () => typecheck(summary));
     await step('generated files', () => checkGenerated(summary));
-    await step('helm lint --strict', () => lintCharts(summary, cases, log));
+    // ct lint runs helm lint --strict with every ci values file; the presets go through the umbrella here.
+    await step('helm lint --strict (presets)', () => lintCharts(summary, presetCases(), log));
     await step('ct lint', () => ctLint(summary, log));
     await typechecked;
     const rendered = await step('render and kubeconform', () => renderAndValidate(summary, cases, log));
     await step('policy', () => checkPolicy(summary, rendered));
     await step('helm3 parity and determinism', () => checkParityAndDeterminism(summary, rendered, log));
     await step('upgrade safety', () => checkUpgradeSafety(summary, rendered, log));
+    await step('version increments', () => checkVersionIncrements(summary));
+    // The unit tests run beside the remaining checks: between them they keep both cores busy.
+    const units = step('unit tests', () => unitTests(summary, log));
     await step('bad-input corpus (Helm 3 and 4)', () => checkBadInput(summary, log));
     await step('documentation examples', () => checkDocs(summary, log));
     await step('OCI registry end to end', () => registry(summary, log));
-    await step('unit tests', () => unitTests(summary, log));
+    await units;
     return summary.print(started);
   },
 };

@@ -1,13 +1,14 @@
 // The check pipeline behind `npm start` (presets) and `npm test` (everything). Each step records into one Summary.
-import { readFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { $ } from 'zx';
 import YAML from 'yaml';
 import { policyFindings } from './policy.ts';
 import { registryEndToEnd } from '../package/e2e.ts';
+import { versionIncrementFindings } from '../package/version-check.ts';
 import { nondeterministicCalls } from './determinism.ts';
 import { breakingChangeAllowed, immutableChanges } from './upgrade.ts';
+import { chartsAtRevision } from '../render/revision.ts';
 import { allGeneratedFiles } from '../generate/generate.ts';
 import { REPO_ROOT, TOOLS_BIN } from '../toolchain/paths.ts';
 import { KUBE_VERSIONS } from '../toolchain/versions.ts';
@@ -19,7 +20,7 @@ import { Summary } from './summary.ts';
 
 export type Log = (line: string) => void;
 
-export const COLUMNS = ['typecheck', 'generated', 'helm lint', 'ct lint', 'render', 'kubeconform', 'policy', 'helm3 parity', 'determinism', 'upgrade', 'bad input', 'docs', 'registry', 'unit'] as const;
+export const COLUMNS = ['typecheck', 'generated', 'helm lint', 'ct lint', 'render', 'kubeconform', 'policy', 'helm3 parity', 'determinism', 'upgrade', 'version', 'bad input', 'docs', 'registry', 'unit'] as const;
 
 function progress(log: Log, label: string, done: number, total: number): void {
   if (done === total || done % 10 === 0) log(`  ${label}: ${done}/${total}`);
@@ -102,7 +103,8 @@ interface VitestJson {
 export async function unitTests(summary: Summary, log: Log): Promise<void> {
   mkdirSync(join(REPO_ROOT, '.cache'), { recursive: true });
   const report = join(REPO_ROOT, '.cache', 'vitest.json');
-  const out = await $({ cwd: REPO_ROOT, nothrow: true, quiet: true })`npx vitest run --reporter=dot --reporter=json --outputFile.json=${report}`;
+  const env = { ...process.env, TAKHIN_CHARTS_PREPARED: '1' };
+  const out = await $({ cwd: REPO_ROOT, env, nothrow: true, quiet: true })`npx vitest run --reporter=dot --reporter=json --outputFile.json=${report}`;
   if (!existsSync(report)) {
     summary.record('tooling', 'unit', false, `vitest produced no report:\n${out.stderr.slice(-2000)}`);
     return;
@@ -178,51 +180,69 @@ export function firstDifference(a: string, b: string): string {
   return `  line ${at + 1}:\n  - ${al[at] ?? '<end>'}\n  + ${bl[at] ?? '<end>'}`;
 }
 
-/** The git revision the current charts are compared against: the last release tag, else the merge base with main. */
-export async function upgradeBase(): Promise<{ ref: string; label: string } | { reason: string }> {
+/** The git revision a chart is compared against: its last release tag `<chart>-<version>`, else the merge base with main. */
+export async function upgradeBase(chart: string): Promise<{ ref: string; label: string } | { reason: string }> {
   const git = (args: string[]) => $({ cwd: REPO_ROOT, nothrow: true, quiet: true })`git ${args}`;
-  const tags = (await git(['tag', '--list', '--sort=-creatordate', 'takhin-*'])).stdout.split('\n').filter(Boolean);
+  const tags = (await git(['tag', '--list', '--sort=-v:refname', `${chart}-*`])).stdout.split('\n').filter((t) => new RegExp(`^${chart}-\\d+\\.\\d+\\.\\d+`).test(t));
   if (tags[0]) return { ref: tags[0], label: `release tag ${tags[0]}` };
   for (const main of ['origin/main', 'main']) {
     const mb = await git(['merge-base', 'HEAD', main]);
-    if (mb.exitCode === 0) return { ref: mb.stdout.trim(), label: `merge base with ${main} (${mb.stdout.trim().slice(0, 10)}; no release tag yet)` };
+    if (mb.exitCode === 0) return { ref: mb.stdout.trim(), label: `merge base with ${main} (${mb.stdout.trim().slice(0, 10)}; no ${chart} release tag yet)` };
   }
-  return { reason: 'no release tag and no main branch to compare with' };
+  return { reason: `no ${chart} release tag and no main branch to compare with` };
 }
 
-/** Renders each case from the base revision with the same values and compares immutable fields. */
+/** Renders each case from its chart's base revision with the same values and compares immutable fields. */
 export async function checkUpgradeSafety(summary: Summary, rendered: Rendered[], log: Log): Promise<void> {
   const newest = rendered.filter((x) => x.kubeVersion === NEWEST);
-  const base = await upgradeBase();
-  if ('reason' in base) {
-    for (const r of newest) summary.skip(r.case.row, 'upgrade', `${r.case.id}: ${base.reason}`);
-    return;
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'takhin-upgrade-base-'));
+  const upgrading = existsSync(join(REPO_ROOT, 'docs', 'upgrading.md')) ? readFileSync(join(REPO_ROOT, 'docs', 'upgrading.md'), 'utf8') : '';
+  const trees = new Map<string, string>();
   try {
-    const archive = await $({ cwd: REPO_ROOT, nothrow: true, quiet: true })`git archive --format=tar ${base.ref} charts | tar -x -C ${dir}`;
-    if (archive.exitCode !== 0) throw new Error(`git archive ${base.ref} failed: ${archive.stderr}`);
-    for (const chart of allCharts()) {
-      const old = join(dir, relative(REPO_ROOT, chart.dir));
-      if (existsSync(join(old, 'Chart.yaml')) && chart.dependencies.length) await helm('helm', ['dependency', 'build', '--skip-refresh', old]);
+    /** The charts/ tree of a revision, extracted once per run. */
+    const tree = async (ref: string): Promise<string> => {
+      const known = trees.get(ref);
+      if (known) return known;
+      const dir = await chartsAtRevision(ref);
+      trees.set(ref, dir);
+      return dir;
+    };
+    const labels = new Set<string>();
+    // Bases first (sequentially: each revision is extracted once), then the renders two at a time.
+    const bases = new Map<string, Awaited<ReturnType<typeof upgradeBase>>>();
+    for (const r of newest) {
+      const name = chartInfo(r.case.chartDir).name;
+      if (!bases.has(name)) bases.set(name, await upgradeBase(name));
+      const base = bases.get(name)!;
+      if (!('reason' in base)) await tree(base.ref);
     }
-    log(`  upgrade base: ${base.label}`);
-    const upgrading = existsSync(join(REPO_ROOT, 'docs', 'upgrading.md')) ? readFileSync(join(REPO_ROOT, 'docs', 'upgrading.md'), 'utf8') : '';
     await pool(newest, 2, async (r) => {
-      const oldDir = join(dir, relative(REPO_ROOT, r.case.chartDir));
-      if (!existsSync(join(oldDir, 'Chart.yaml'))) return summary.skip(r.case.row, 'upgrade', `${r.case.id}: the chart is new since ${base.label}`);
-      const before = await helmTemplate({ ...r.case, chartDir: oldDir }, { kubeVersion: NEWEST });
-      if (!before.ok) return summary.skip(r.case.row, 'upgrade', `${r.case.id}: the ${base.label} chart does not accept these values (new keys?): ${before.stderr.trim().split('\n')[0]}`);
-      const changes = immutableChanges(parse(before.stdout), parse(r.manifests));
       const chart = chartInfo(r.case.chartDir);
+      const base = bases.get(chart.name)!;
+      if ('reason' in base) {
+        summary.skip(r.case.row, 'upgrade', `${r.case.id}: ${base.reason}`);
+        return;
+      }
+      labels.add(`${chart.name}: ${base.label}`);
+      const oldDir = join(await tree(base.ref), relative(REPO_ROOT, r.case.chartDir));
+      if (!existsSync(join(oldDir, 'Chart.yaml'))) {
+        summary.skip(r.case.row, 'upgrade', `${r.case.id}: the chart is new since ${base.label}`);
+        return;
+      }
+      const before = await helmTemplate({ ...r.case, chartDir: oldDir }, { kubeVersion: NEWEST });
+      if (!before.ok) {
+        summary.skip(r.case.row, 'upgrade', `${r.case.id}: the ${base.label} chart does not accept these values (new keys?): ${before.stderr.trim().split('\n')[0]}`);
+        return;
+      }
+      const changes = immutableChanges(parse(before.stdout), parse(r.manifests));
       const version = (YAML.parse(readFileSync(join(r.case.chartDir, 'Chart.yaml'), 'utf8')) as { version: string }).version;
       const baseVersion = (YAML.parse(readFileSync(join(oldDir, 'Chart.yaml'), 'utf8')) as { version: string }).version;
       const allowed = changes.length > 0 && breakingChangeAllowed(chart.name, baseVersion, version, upgrading);
       summary.record(r.case.row, 'upgrade', changes.length === 0 || allowed,
         `${r.case.id}: ${changes.map((c) => `${c.object} ${c.field} changes (${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)})`).join('; ')}: bump ${chart.name} to a new major version (now ${version}, base ${baseVersion}) and add "## ${chart.name} <version>" to docs/upgrading.md`);
     });
+    for (const l of labels) log(`  upgrade base of ${l}`);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    for (const dir of trees.values()) rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -230,4 +250,13 @@ export async function checkUpgradeSafety(summary: Summary, rendered: Rendered[],
 export async function registry(summary: Summary, log: Log): Promise<void> {
   const { rows } = await registryEndToEnd(log);
   for (const r of rows) summary.record(r.row, 'registry', r.ok, r.detail);
+}
+
+/** A chart whose files changed since its last release tag must carry a higher version (ct checks this upstream too). */
+export async function checkVersionIncrements(summary: Summary): Promise<void> {
+  for (const finding of await versionIncrementFindings()) {
+    // Without a release tag there is nothing to compare: that is a skip, not a pass.
+    if (finding.ok && finding.message.startsWith('no release tag')) summary.skip(finding.chart, 'version', finding.message);
+    else summary.record(finding.chart, 'version', finding.ok, finding.message);
+  }
 }

@@ -6,9 +6,10 @@ import { join, relative } from 'node:path';
 import { $ } from 'zx';
 import YAML from 'yaml';
 import type { Cluster } from '../cluster/cluster.ts';
-import { allCharts, RELEASE, type RenderCase } from '../render/cases.ts';
-import { helm, helmTemplate, type HelmVersion } from '../render/helm.ts';
+import { RELEASE, type RenderCase } from '../render/cases.ts';
+import { helmTemplate, type HelmVersion } from '../render/helm.ts';
 import { upgradeBase } from '../check/pipeline.ts';
+import { chartsAtRevision } from '../render/revision.ts';
 import { CHARTS_DIR, REPO_ROOT } from '../toolchain/paths.ts';
 import {
   claimsIn, createRestrictedNamespace, createSecrets, createVolumes, deleteNamespace, events, getObject, helmError, notReady,
@@ -36,20 +37,12 @@ export type Base = { chartsDir: string; label: string; sameAsHead: boolean; clea
 
 const parse = (text: string) => YAML.parseAllDocuments(text).map((d) => d.toJS() as Manifest).filter(Boolean);
 
-/** Extracts the charts of upgradeBase() (last release tag, else merge base with main) and builds their dependencies. */
+/** Extracts the umbrella chart's upgradeBase() (its last release tag, else the merge base with main) with dependencies. */
 export async function prepareBase(log: Log): Promise<Base> {
-  const base = await upgradeBase();
+  const base = await upgradeBase('takhin');
   if ('reason' in base) return base;
-  const dir = mkdtempSync(join(tmpdir(), 'takhin-install-base-'));
+  const dir = await chartsAtRevision(base.ref);
   const sh = $({ cwd: REPO_ROOT, nothrow: true, quiet: true });
-  const archive = await sh`git archive --format=tar ${base.ref} charts | tar -x -C ${dir}`;
-  if (archive.exitCode !== 0) throw new Error(`git archive ${base.ref} charts failed: ${archive.stderr}`);
-  for (const chart of allCharts()) {
-    const old = join(dir, relative(REPO_ROOT, chart.dir));
-    if (!existsSync(join(old, 'Chart.yaml')) || chart.dependencies.length === 0) continue;
-    const built = await helm('helm', ['dependency', 'build', '--skip-refresh', old]);
-    if (!built.ok) throw new Error(`helm dependency build of ${chart.name} at ${base.label} failed: ${helmError(built)}`);
-  }
   const head = (await sh`git rev-parse HEAD`).stdout.trim();
   const ref = (await sh`git rev-parse ${`${base.ref}^{commit}`}`).stdout.trim();
   const changed = (await sh`git diff --quiet ${base.ref} -- charts`).exitCode !== 0;

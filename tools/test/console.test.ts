@@ -88,11 +88,10 @@ const consoleContainer = (values: Values) => podSpec(values).containers.find((c:
 const volume = (spec: Manifest, name: string) => spec.volumes.find((v: Manifest) => v.name === name);
 const mount = (container: Manifest, name: string) => container.volumeMounts.find((m: Manifest) => m.name === name);
 
+// Chart dependencies are built once for all tests (tools/test/global-setup.ts).
 beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), 'console-test-'));
-  const built = run(HELM.helm4, ['dependency', 'build', '--skip-refresh', CHART]);
-  if (!built.ok) throw new Error(`helm dependency build charts/console failed:\n${built.stderr}`);
-}, 120_000);
+});
 afterAll(() => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
