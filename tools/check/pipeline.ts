@@ -114,7 +114,10 @@ export async function unitTests(summary: Summary, log: Log): Promise<void> {
     const row = rowOfTestFile(file.name);
     if (file.assertionResults.length === 0) summary.record(row, 'unit', false, `${relative(REPO_ROOT, file.name)}: ${file.message ?? 'no tests ran'}`);
     for (const t of file.assertionResults) {
-      if (t.status === 'skipped' || t.status === 'pending' || t.status === 'todo') continue;
+      if (t.status === 'skipped' || t.status === 'pending' || t.status === 'todo') {
+        summary.skip(row, 'unit', `${relative(REPO_ROOT, file.name)} > ${t.fullName}: ${t.status}`);
+        continue;
+      }
       summary.record(row, 'unit', t.status === 'passed', `${relative(REPO_ROOT, file.name)} > ${t.fullName}: ${(t.failureMessages[0] ?? '').split('\n')[0]}`);
     }
   }
