@@ -9,6 +9,7 @@ import { versionIncrementFindings } from '../package/version-check.ts';
 import { nondeterministicCalls } from './determinism.ts';
 import { breakingChangeAllowed, immutableChanges } from './upgrade.ts';
 import { chartsAtRevision } from '../render/revision.ts';
+import { parseManifests } from '../render/manifests.ts';
 import { allGeneratedFiles } from '../generate/generate.ts';
 import { REPO_ROOT, TOOLS_BIN } from '../toolchain/paths.ts';
 import { KUBE_VERSIONS } from '../toolchain/versions.ts';
@@ -133,12 +134,11 @@ export async function prepare(log: Log): Promise<void> {
 }
 
 const NEWEST = KUBE_VERSIONS[KUBE_VERSIONS.length - 1] as string;
-const parse = (text: string) => YAML.parseAllDocuments(text).map((d) => d.toJS() as Record<string, any>).filter(Boolean);
 
 /** Pod Security "restricted" and house rules on every rendered pod spec, helm test hooks included. */
 export function checkPolicy(summary: Summary, rendered: Rendered[]): void {
   for (const r of rendered.filter((x) => x.kubeVersion === NEWEST)) {
-    const findings = policyFindings(parse(r.manifests));
+    const findings = policyFindings(parseManifests(r.manifests));
     summary.record(r.case.row, 'policy', findings.length === 0, `${r.case.id}: ${findings.map((f) => `${f.object} ${f.field}: ${f.message}`).join('; ')}`);
   }
 }
@@ -236,7 +236,7 @@ export async function checkUpgradeSafety(summary: Summary, rendered: Rendered[],
         summary.skip(r.case.row, 'upgrade', `${r.case.id}: the ${base.label} chart does not accept these values (new keys?): ${before.stderr.trim().split('\n')[0]}`);
         return;
       }
-      const changes = immutableChanges(parse(before.stdout), parse(r.manifests));
+      const changes = immutableChanges(parseManifests(before.stdout), parseManifests(r.manifests));
       const version = (YAML.parse(readFileSync(join(r.case.chartDir, 'Chart.yaml'), 'utf8')) as { version: string }).version;
       const baseVersion = (YAML.parse(readFileSync(join(oldDir, 'Chart.yaml'), 'utf8')) as { version: string }).version;
       const allowed = changes.length > 0 && breakingChangeAllowed(chart.name, baseVersion, version, upgrading);

@@ -242,18 +242,6 @@ function localVolume(cluster: Cluster, name: string, size: string, storageClass:
   };
 }
 
-/**
- * Pre-creates `count` PersistentVolumes of `size` (e.g. "10Gi") in the default StorageClass `standard`, so
- * StatefulSet claims bind although no provisioner runs. Any claim of the class that fits may take them.
- */
-export async function createLocalVolumes(cluster: Cluster, count: number, size: string): Promise<void> {
-  await ensureStorageClass(cluster, 'standard');
-  const existing = (await mustApi(cluster, 'GET', '/api/v1/persistentvolumes')).body.items.length as number;
-  for (let i = existing; i < existing + count; i++) {
-    await mustApi(cluster, 'POST', '/api/v1/persistentvolumes', localVolume(cluster, `local-pv-${i}`, size, 'standard'));
-  }
-}
-
 export type ClaimVolume = { namespace: string; claim: string; size: string; storageClass: string };
 
 /**

@@ -2,27 +2,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
+import { mergeValues } from '../values/merge.ts';
 import { defaults } from './values-yaml.ts';
 import { leaves, type SchemaNode } from './schema-tree.ts';
 
 type Values = Record<string, any>;
 
-function merge(a: any, b: any): any {
-  if (b === undefined) return a;
-  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
-    const out: Values = { ...a };
-    for (const [k, v] of Object.entries(b)) out[k] = merge(a[k], v);
-    return out;
-  }
-  return b;
-}
 
 /** Effective values of each subchart for one preset, as Helm would merge them. */
 export function effectiveValues(umbrella: SchemaNode, subcharts: Record<string, SchemaNode>, preset: Values): Record<string, Values> {
   const out: Record<string, Values> = {};
   for (const [alias, node] of Object.entries(umbrella.properties ?? {})) {
     if (!node.subchart) continue;
-    out[alias] = merge(merge(defaults(subcharts[alias]!) as Values, node.subchart.defaults), preset[alias]);
+    out[alias] = mergeValues(mergeValues(defaults(subcharts[alias]!) as Values, node.subchart.defaults), preset[alias]);
   }
   return out;
 }

@@ -14,7 +14,8 @@ import { REPO_ROOT } from '../toolchain/paths.ts';
 import { buildControlPlane } from './build.ts';
 import { HELM_TEST_SKIP } from './flows.ts';
 import { createRestrictedNamespace, createSecrets, createVolumes, helmError, runHelm, waitArgs } from './harness.ts';
-import { claimsOf, externalSecrets, type Manifest } from './prerequisites.ts';
+import { claimsOf, externalSecrets } from './prerequisites.ts';
+import { parseManifests } from '../render/manifests.ts';
 
 const NAMESPACE = 'takhin';
 const PRESET = 'preset/dev';
@@ -38,7 +39,7 @@ async function main(): Promise<number> {
   try {
     const rendered = await helmTemplate({ ...preset, apiVersions: [] });
     if (!rendered.ok) throw new Error(`helm template ${PRESET} failed: ${helmError(rendered)}`);
-    const docs = YAML.parseAllDocuments(rendered.stdout).map((d) => d.toJS() as Manifest).filter(Boolean);
+    const docs = parseManifests(rendered.stdout);
     await createRestrictedNamespace(cluster, NAMESPACE);
     const claims = claimsOf(docs);
     await createVolumes(cluster, NAMESPACE, claims);

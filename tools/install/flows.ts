@@ -15,7 +15,8 @@ import {
   claimsIn, createRestrictedNamespace, createSecrets, createVolumes, deleteNamespace, events, getObject, helmError, notReady,
   runHelm, waitArgs, workloads, type Log,
 } from './harness.ts';
-import { claimsOf, externalSecrets, largerSize, releaseObjects, type Manifest } from './prerequisites.ts';
+import { claimsOf, externalSecrets, largerSize, releaseObjects } from './prerequisites.ts';
+import { parseManifests, type Manifest } from '../render/manifests.ts';
 import type { Check, Steps } from './steps.ts';
 
 export const HELM_TEST_SKIP = 'helm test skipped: test pods need running containers, which kwok cannot provide';
@@ -35,7 +36,6 @@ export interface FlowContext {
 /** The previous chart version, extracted with its dependencies built, or why there is none. */
 export type Base = { chartsDir: string; label: string; sameAsHead: boolean; cleanup(): void } | { reason: string };
 
-const parse = (text: string) => YAML.parseAllDocuments(text).map((d) => d.toJS() as Manifest).filter(Boolean);
 
 /** Extracts the umbrella chart's upgradeBase() (its last release tag, else the merge base with main) with dependencies. */
 export async function prepareBase(log: Log): Promise<Base> {
@@ -103,7 +103,7 @@ async function loggingLevel(cluster: Cluster, namespace: string): Promise<string
 async function checkObjects(cluster: Cluster, cli: HelmVersion, namespace: string, predicted: string[], check: Check, log: Log): Promise<void> {
   const got = await runHelm(cluster, cli, ['get', 'manifest', RELEASE, '--namespace', namespace]);
   if (!got.ok) return check(false, 'helm get manifest', helmError(got));
-  const docs = parse(got.stdout);
+  const docs = parseManifests(got.stdout);
   const objects = releaseObjects(docs);
   const missing = predicted.filter((o) => !objects.includes(o));
   const extra = objects.filter((o) => !predicted.includes(o));
@@ -146,7 +146,7 @@ interface Prepared {
 async function prepare(ctx: FlowContext, c: RenderCase, namespace: string, check: Check, log: Log): Promise<Prepared> {
   const rendered = await helmTemplate({ ...c, apiVersions: ctx.servedApis });
   if (!rendered.ok) throw new Error(`helm template failed: ${helmError(rendered)}`);
-  const docs = parse(rendered.stdout);
+  const docs = parseManifests(rendered.stdout);
   await createRestrictedNamespace(ctx.cluster, namespace);
   const claims = claimsOf(docs);
   const volumes = await createVolumes(ctx.cluster, namespace, claims);

@@ -1,7 +1,7 @@
 // What a release needs from the cluster before `helm install`, read from its rendered manifests and values:
 // volumes for its claims and the Secrets the operator is told to create. Pure functions; cluster.ts acts on them.
 
-export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; [k: string]: any };
+import type { Manifest } from '../render/manifests.ts';
 
 /** The class a claim without storageClassName gets: the harness's default StorageClass. */
 export const DEFAULT_STORAGE_CLASS = 'standard';

@@ -1,5 +1,5 @@
 // Renders the takhin-monitoring chart (through the shared helm wrapper) and picks out what the checks need.
-import { parseAllDocuments } from 'yaml';
+import { parseManifests } from '../render/manifests.ts';
 import { join } from 'node:path';
 import { helmTemplate, type TemplateOptions } from '../render/helm.ts';
 import { CHARTS_DIR } from '../toolchain/paths.ts';
@@ -14,20 +14,6 @@ export async function renderMonitoring(valuesFiles: string[] = [], opts: Templat
   const result = await helmTemplate({ chartDir: CHART_DIR, valuesFiles }, opts);
   if (!result.ok) throw new Error(`helm template charts/monitoring ${valuesFiles.join(' ')} ${(opts.set ?? []).join(' ')} failed:\n${result.stderr.trim()}`);
   return result.stdout;
-}
-
-export interface K8sObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  spec?: Record<string, unknown>;
-  data?: Record<string, string>;
-}
-
-export function objects(manifests: string): K8sObject[] {
-  return parseAllDocuments(manifests)
-    .map((doc) => doc.toJS() as K8sObject | null)
-    .filter((o): o is K8sObject => o !== null && typeof o === 'object');
 }
 
 export interface Rule {
@@ -47,7 +33,7 @@ export interface RuleGroup {
 
 /** spec.groups of the one PrometheusRule in a render. */
 export function ruleGroups(manifests: string): RuleGroup[] {
-  const rules = objects(manifests).filter((o) => o.kind === 'PrometheusRule');
+  const rules = parseManifests(manifests).filter((o) => o.kind === 'PrometheusRule');
   if (rules.length !== 1) throw new Error(`expected one PrometheusRule in the render, found ${rules.length}`);
   return (rules[0]?.spec?.groups ?? []) as RuleGroup[];
 }

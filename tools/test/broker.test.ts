@@ -115,9 +115,12 @@ describe('broker: per-pod identity from the real entrypoint', () => {
 
   it('sets GOMEMLIMIT to 90% of the memory limit and GOMAXPROCS from the CPU limit', async () => {
     const docs = await renderOk(CHART);
-    const env = brokerContainer(docs).env as { name: string; valueFrom?: { resourceFieldRef?: { resource: string } } }[];
+    const env = brokerContainer(docs).env as { name: string; value?: string; valueFrom?: { resourceFieldRef?: { resource: string } } }[];
     expect(env.find((e) => e.name === 'GOMAXPROCS')?.valueFrom?.resourceFieldRef?.resource).toBe('limits.cpu');
-    expect(configMap(docs).data['entrypoint.sh']).toContain('GOMEMLIMIT=$((CONTAINER_MEMORY_LIMIT_BYTES / 10 * 9))');
+    // 90% of the default 2Gi limit.
+    expect(env.find((e) => e.name === 'GOMEMLIMIT')?.value).toBe(String(Math.floor(2 * 1024 ** 3 / 10) * 9));
+    const small = brokerContainer(await renderOk(CHART, { resources: { limits: { memory: '512Mi' } } })).env as { name: string; value?: string }[];
+    expect(small.find((e) => e.name === 'GOMEMLIMIT')?.value).toBe(String(Math.floor(512 * 1024 ** 2 / 10) * 9));
   });
 
   it('refuses to start a pod whose ordinal cannot be read', async () => {

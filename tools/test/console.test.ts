@@ -7,6 +7,8 @@ import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../toolchain/paths.ts';
 import { tool } from '../toolchain/install.ts';
+import { mergeValues } from '../values/merge.ts';
+import { parseManifests } from '../render/manifests.ts';
 import { KUBE_VERSIONS } from '../toolchain/versions.ts';
 
 // Synchronous on purpose: these tests read like specifications, one render per expectation.
@@ -36,15 +38,6 @@ function run(bin: string, args: string[]) {
   return { ok: out.status === 0, stdout: out.stdout, stderr: out.stderr };
 }
 
-function merge(base: Values, over: Values): Values {
-  const out: Values = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    const b = out[k];
-    const isObj = (x: unknown): x is Values => typeof x === 'object' && x !== null && !Array.isArray(x);
-    out[k] = isObj(b) && isObj(v) ? merge(b, v) : v;
-  }
-  return out;
-}
 
 const renders = new Map<string, ReturnType<typeof run>>();
 
@@ -67,7 +60,7 @@ function renderText(values: Values, helm: HelmName = 'helm4'): string {
 }
 
 function render(values: Values, helm: HelmName = 'helm4'): Manifest[] {
-  return YAML.parseAllDocuments(renderText(values, helm)).map((d) => d.toJS() as Manifest).filter((m) => m !== null);
+  return parseManifests(renderText(values, helm));
 }
 
 function renderError(values: Values, helm: HelmName): string {
@@ -124,7 +117,7 @@ describe('takhin-console flags', () => {
   });
 
   it('sets GOMAXPROCS from the CPU limit and GOMEMLIMIT to 90% of the memory limit, and no TAKHIN_* variable', SLOW, () => {
-    const env = consoleContainer(merge(brokerMode, { resources: { limits: { cpu: '2', memory: '1Gi' } } })).env as Manifest[];
+    const env = consoleContainer(mergeValues(brokerMode, { resources: { limits: { cpu: '2', memory: '1Gi' } } })).env as Manifest[];
     expect(env.find((e) => e.name === 'GOMAXPROCS')?.valueFrom.resourceFieldRef).toEqual({ resource: 'limits.cpu', divisor: '1' });
     expect(env.find((e) => e.name === 'GOMEMLIMIT')?.value).toBe(String(Math.floor(1073741824 / 10) * 9));
     expect(env.filter((e) => e.name.startsWith('TAKHIN_'))).toEqual([]);
@@ -135,9 +128,9 @@ describe('takhin-console flags', () => {
 describe('API keys', () => {
   it('appear nowhere in the rendered manifests except inside the Secret', SLOW, () => {
     const second = 'zq-second-console-key-2d8e4b6a';
-    const text = renderText(merge(brokerMode, { auth: { apiKeys: [KEY, second] } }));
+    const text = renderText(mergeValues(brokerMode, { auth: { apiKeys: [KEY, second] } }));
     const encoded = Buffer.from(`${KEY},${second}`).toString('base64');
-    const manifests = YAML.parseAllDocuments(text).map((d) => d.toJS() as Manifest).filter(Boolean);
+    const manifests = parseManifests(text);
     const secret = one(manifests, 'Secret');
     expect(Buffer.from(secret.data['api-keys'], 'base64').toString()).toBe(`${KEY},${second}`);
     for (const m of manifests.filter((x) => x.kind !== 'Secret')) {
@@ -168,7 +161,7 @@ describe('API keys', () => {
   });
 
   it('roll the pods when the chart-created Secret changes', SLOW, () => {
-    const checksum = (keys: string[]) => deployment(merge(brokerMode, { auth: { apiKeys: keys } })).spec.template.metadata.annotations['checksum/auth'];
+    const checksum = (keys: string[]) => deployment(mergeValues(brokerMode, { auth: { apiKeys: keys } })).spec.template.metadata.annotations['checksum/auth'];
     expect(checksum([KEY])).toMatch(/^[0-9a-f]{64}$/);
     expect(checksum([KEY])).toBe(checksum([KEY]));
     expect(checksum([KEY])).not.toBe(checksum(['zq-rotated-console-key-000001']));
@@ -204,7 +197,7 @@ describe('data source', () => {
   });
 
   it('mounts the broker claim itself read-only, on volume and mount, when the snapshot is off', SLOW, () => {
-    const values = merge(brokerMode, { data: { broker: { snapshot: { enabled: false }, claimName: 'shared-broker-data', colocate: false } } });
+    const values = mergeValues(brokerMode, { data: { broker: { snapshot: { enabled: false }, claimName: 'shared-broker-data', colocate: false } } });
     const spec = podSpec(values);
     expect(volume(spec, 'data').persistentVolumeClaim).toEqual({ claimName: 'shared-broker-data', readOnly: true });
     expect(mount(spec.containers[0], 'data')).toMatchObject({ mountPath: '/var/lib/takhin-console/data', readOnly: true });
@@ -214,24 +207,24 @@ describe('data source', () => {
 
   it('keeps user affinity rules next to the broker co-location', SLOW, () => {
     const nodeAffinity = { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'pool', operator: 'In', values: ['tools'] }] }] } };
-    const spec = podSpec(merge(brokerMode, { affinity: { nodeAffinity } }));
+    const spec = podSpec(mergeValues(brokerMode, { affinity: { nodeAffinity } }));
     expect(spec.affinity.nodeAffinity).toEqual(nodeAffinity);
     expect(spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution).toHaveLength(1);
   });
 
   it('shows the broker chosen by ordinal: its claim and its node', SLOW, () => {
-    const spec = podSpec(merge(brokerMode, { data: { broker: { ordinal: 2 } } }));
+    const spec = podSpec(mergeValues(brokerMode, { data: { broker: { ordinal: 2 } } }));
     expect(volume(spec, 'broker-data').persistentVolumeClaim.claimName).toBe(`data-${BROKER}-2`);
     expect(spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector.matchLabels).toEqual({ 'statefulset.kubernetes.io/pod-name': `${BROKER}-2` });
   });
 
   it('takes the broker fullname through tpl, so an umbrella can name it after its release', SLOW, () => {
-    const spec = podSpec(merge(brokerMode, { data: { broker: { fullname: '{{ .Release.Name }}-takhin-broker' } } }));
+    const spec = podSpec(mergeValues(brokerMode, { data: { broker: { fullname: '{{ .Release.Name }}-takhin-broker' } } }));
     expect(volume(spec, 'broker-data').persistentVolumeClaim.claimName).toBe(`data-${RELEASE}-takhin-broker-0`);
   });
 
   it('writes to broker data only with readOnly=false, allowWrites=true and no snapshot', SLOW, () => {
-    const writable = merge(brokerMode, { data: { broker: { readOnly: false, allowWrites: true, snapshot: { enabled: false } } } });
+    const writable = mergeValues(brokerMode, { data: { broker: { readOnly: false, allowWrites: true, snapshot: { enabled: false } } } });
     const d = deployment(writable);
     expect(d.spec.strategy).toEqual({ type: 'Recreate' });
     const spec = d.spec.template.spec;
@@ -240,10 +233,10 @@ describe('data source', () => {
   });
 
   it.each<HelmName>(['helm4', 'helm3'])('refuses writes to broker data without the acknowledgement (%s)', SLOW, (helm) => {
-    const noAck = renderError(merge(brokerMode, { data: { broker: { readOnly: false, snapshot: { enabled: false } } } }), helm);
+    const noAck = renderError(mergeValues(brokerMode, { data: { broker: { readOnly: false, snapshot: { enabled: false } } } }), helm);
     expect(noAck).toContain('data.broker.allowWrites');
     expect(noAck).toContain('corrupt');
-    const withSnapshot = renderError(merge(brokerMode, { data: { broker: { readOnly: false, allowWrites: true } } }), helm);
+    const withSnapshot = renderError(mergeValues(brokerMode, { data: { broker: { readOnly: false, allowWrites: true } } }), helm);
     expect(withSnapshot).toContain('data.broker.snapshot.enabled');
   });
 
@@ -254,7 +247,7 @@ describe('data source', () => {
   });
 
   it('refuses an audit log inside the broker data directory', SLOW, () => {
-    expect(renderError(merge(brokerMode, { audit: { path: '/var/lib/takhin-console/data/audit/audit.log' } }), 'helm4')).toContain('audit.path');
+    expect(renderError(mergeValues(brokerMode, { audit: { path: '/var/lib/takhin-console/data/audit/audit.log' } }), 'helm4')).toContain('audit.path');
   });
 
   it('gives standalone mode its own claim, writable, one writer at a time', SLOW, () => {
@@ -301,7 +294,7 @@ describe('data source', () => {
     chmodSync(join(src, 'lost+found'), 0o000);
     mkdirSync(join(dst, 'stale-topic'), { recursive: true });
 
-    const spec = podSpec(merge(brokerMode, { data: { mountPath: dst } }));
+    const spec = podSpec(mergeValues(brokerMode, { data: { mountPath: dst } }));
     const script = (spec.initContainers[0].command[2] as string).replace(/^src=.*$/m, `src=${src}`);
     const out = spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8' });
     chmodSync(join(src, 'lost+found'), 0o755);
@@ -314,7 +307,7 @@ describe('data source', () => {
 
 describe('exposure', () => {
   it('renders a Service on the http port and, when enabled, an Ingress with class, hosts, paths and TLS', SLOW, () => {
-    const ms = render(merge(brokerMode, {
+    const ms = render(mergeValues(brokerMode, {
       ingress: {
         enabled: true,
         className: 'nginx',
@@ -337,7 +330,7 @@ describe('exposure', () => {
   });
 
   it('renders a Gateway API HTTPRoute when enabled', SLOW, () => {
-    const route = one(render(merge(brokerMode, { httpRoute: { enabled: true, parentRefs: [{ name: 'public', namespace: 'gw' }], hostnames: ['console.example.com'] } })), 'HTTPRoute');
+    const route = one(render(mergeValues(brokerMode, { httpRoute: { enabled: true, parentRefs: [{ name: 'public', namespace: 'gw' }], hostnames: ['console.example.com'] } })), 'HTTPRoute');
     expect(route.apiVersion).toBe('gateway.networking.k8s.io/v1');
     expect(route.spec.parentRefs).toEqual([{ name: 'public', namespace: 'gw' }]);
     expect(route.spec.hostnames).toEqual(['console.example.com']);
@@ -353,17 +346,17 @@ describe('exposure', () => {
 
   it('admits the ingress controller namespace and extra peers when asked', SLOW, () => {
     const peer = { ipBlock: { cidr: '10.0.0.0/8' } };
-    const policy = one(render(merge(brokerMode, {
+    const policy = one(render(mergeValues(brokerMode, {
       ingress: { enabled: true, hosts: [{ host: 'console.example.com' }] },
       networkPolicy: { from: [peer], ingressControllerNamespace: 'envoy-gateway-system' },
     })), 'NetworkPolicy');
     expect(policy.spec.ingress[0].from).toEqual([{ podSelector: {} }, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'envoy-gateway-system' } } }, peer]);
-    expect(kinds(render(merge(brokerMode, { networkPolicy: { enabled: false } })))).not.toContain('NetworkPolicy');
+    expect(kinds(render(mergeValues(brokerMode, { networkPolicy: { enabled: false } })))).not.toContain('NetworkPolicy');
   });
 
   it('creates a PodDisruptionBudget only with more than one replica', SLOW, () => {
     expect(kinds(render(brokerMode))).not.toContain('PodDisruptionBudget');
-    const pdb = one(render(merge(brokerMode, { replicas: 2 })), 'PodDisruptionBudget');
+    const pdb = one(render(mergeValues(brokerMode, { replicas: 2 })), 'PodDisruptionBudget');
     expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'takhin-console', 'app.kubernetes.io/instance': RELEASE, 'app.kubernetes.io/component': 'console' } } });
   });
 });
@@ -395,7 +388,7 @@ describe('pod security and shared values', () => {
   });
 
   it('honours global image registry, pull secrets and labels like the broker chart', SLOW, () => {
-    const ms = render(merge(brokerMode, {
+    const ms = render(mergeValues(brokerMode, {
       global: { imageRegistry: 'mirror.example.com', imagePullSecrets: ['mirror-pull'], commonLabels: { team: 'data' } },
       image: { digest: `sha256:${'a'.repeat(64)}` },
       commonAnnotations: { owner: 'streaming' },
@@ -411,7 +404,7 @@ describe('pod security and shared values', () => {
   });
 
   it('offers the broker chart\'s extension points', SLOW, () => {
-    const spec = podSpec(merge(brokerMode, {
+    const spec = podSpec(mergeValues(brokerMode, {
       podLabels: { extra: 'label' },
       podAnnotations: { extra: 'annotation' },
       extraEnv: [{ name: 'TZ', value: 'UTC' }],
@@ -441,16 +434,16 @@ describe('bad values are rejected by helm itself', () => {
     });
 
     it('ingress TLS without hosts: names the entry', SLOW, () => {
-      const error = renderError(merge(brokerMode, { ingress: { enabled: true, hosts: [{ host: 'console.example.com' }], tls: [{ secretName: 'console-tls' }] } }), helm);
+      const error = renderError(mergeValues(brokerMode, { ingress: { enabled: true, hosts: [{ host: 'console.example.com' }], tls: [{ secretName: 'console-tls' }] } }), helm);
       expect(error).toContain('ingress.tls[0] (secretName console-tls) has no hosts');
     });
 
     it('an unknown key at the root: names it', SLOW, () => {
-      expect(renderError(merge(brokerMode, { replicaCount: 2 }), helm)).toMatch(/replicaCount.*not allowed/);
+      expect(renderError(mergeValues(brokerMode, { replicaCount: 2 }), helm)).toMatch(/replicaCount.*not allowed/);
     });
 
     it('an unknown nested key: names it and where it is', SLOW, () => {
-      const error = renderError(merge(brokerMode, { data: { broker: { readonly: true } } }), helm);
+      const error = renderError(mergeValues(brokerMode, { data: { broker: { readonly: true } } }), helm);
       expect(error).toMatch(/data(\.|\/)broker/);
       expect(error).toMatch(/readonly.*not allowed/);
     });

@@ -2,7 +2,7 @@
 // CRD-based objects render, and how every switch and override lands.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parseManifests } from '../render/manifests.ts';
 import { describe, expect, it } from 'vitest';
 import { helm } from '../render/helm.ts';
 import { CHARTS_DIR } from '../toolchain/paths.ts';
@@ -34,7 +34,7 @@ async function renderRelease(chart: string, release: string, namespace: string, 
   const args = ['template', release, join(CHARTS_DIR, chart), '--namespace', namespace, '--values', valuesFile(values), ...apiVersions.flatMap((a) => ['--api-versions', a])];
   const result = await helm('helm', args);
   if (!result.ok) throw new Error(`helm template ${chart} failed:\n${result.stderr}`);
-  return parseAllDocuments(result.stdout).map((d) => d.toJS() as Manifest).filter(Boolean);
+  return parseManifests(result.stdout);
 }
 
 /** Asserts that monitoring objects in `mon` select exactly the broker in `broker`. */

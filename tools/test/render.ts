@@ -6,7 +6,8 @@ import YAML from 'yaml';
 import { CHARTS_DIR } from '../toolchain/paths.ts';
 import { helmTemplate, type HelmVersion, type TemplateOptions } from '../render/helm.ts';
 
-export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [k: string]: any };
+export type { Manifest } from '../render/manifests.ts';
+import { parseManifests, type Manifest } from '../render/manifests.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'takhin-test-values-'));
 let counter = 0;
@@ -39,7 +40,7 @@ export async function render(chartDir: string, values: unknown = {}, opts: Templ
     renders.set(key, pending);
   }
   const result = await pending;
-  const docs = result.ok ? YAML.parseAllDocuments(result.text).map((d) => d.toJS() as Manifest).filter(Boolean) : [];
+  const docs = result.ok ? parseManifests(result.text) : [];
   return { ...result, docs };
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
+import { mergeValues } from '../values/merge.ts';
 import { all, podSpec, renderError, renderOk, type Manifest } from './render.ts';
 import { PRESET_API_VERSIONS } from '../render/cases.ts';
 import { chartDef } from '../values/charts.ts';
@@ -8,15 +9,6 @@ import { chartDef } from '../values/charts.ts';
 const KEY = { console: { auth: { apiKeys: ['umbrella-test-key-0001'] } } };
 const presetValues = (name: string) => YAML.parse(readFileSync(`values-examples/${name}.yaml`, 'utf8')) as Record<string, any>;
 
-function merge(a: any, b: any): any {
-  if (b === undefined) return a;
-  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
-    const out = { ...a };
-    for (const [k, v] of Object.entries(b)) out[k] = merge(a[k], v);
-    return out;
-  }
-  return b;
-}
 
 /** An object as the test compares it: the chart label names the chart (alias vs. name), everything else must match. */
 function normalised(doc: Manifest): string {
@@ -38,7 +30,7 @@ describe('umbrella wiring', () => {
       const parts: Manifest[] = [];
       for (const [alias, dir] of [['broker', 'broker'], ['console', 'console'], ['monitoring', 'monitoring']] as const) {
         const defaults = umbrella[alias]!.subchart!.defaults;
-        const values = merge(merge(defaults, preset[alias]), { global: preset.global ?? {}, nameOverride: alias });
+        const values = mergeValues(mergeValues(defaults, preset[alias]), { global: preset.global ?? {}, nameOverride: alias });
         if (!values.enabled) continue;
         parts.push(...(await renderOk(dir, values, { apiVersions: PRESET_API_VERSIONS })));
       }

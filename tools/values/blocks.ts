@@ -208,5 +208,4 @@ export const common = () => ({
   commonAnnotations: stringMap('Annotations added to every object of this chart.'),
 });
 
-export type Definition = TObject & { description?: string };
 export type { TSchema };

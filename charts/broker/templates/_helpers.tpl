@@ -101,7 +101,6 @@ sed -e "s|__BROKER_ID__|${broker_id}|g" \
     -e "s|__ADVERTISED_PORT__|${advertised_port}|g" \
     /etc/takhin/config/takhin.yaml > /run/takhin/takhin.yaml
 printf '%s %s\n' "$advertised_host" "$advertised_port" > /run/takhin/listener
-{{ include "takhin-common.goMemLimitShell" . }}
 echo "takhin-chart: broker.id=${broker_id} advertised=${advertised_host}:${advertised_port} data.dir={{ .Values.persistence.mountPath }}"
 exec /usr/local/bin/takhin -config /run/takhin/takhin.yaml
 {{- end -}}

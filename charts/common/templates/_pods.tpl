@@ -33,23 +33,17 @@ timeoutSeconds: {{ .probe.timeoutSeconds }}
 failureThreshold: {{ .probe.failureThreshold }}
 {{- end -}}
 
-{{- /* GOMAXPROCS and the memory limit from the container limits (Takhin's Go runtime ignores cgroup limits). No name may start with TAKHIN_: Takhin maps those onto its config. */ -}}
+{{- /*
+GOMAXPROCS from the CPU limit and GOMEMLIMIT at 90% of the memory limit: Takhin's Go runtime (1.24) ignores cgroup
+limits. Call with (dict "resources" .Values.resources). No name may start with TAKHIN_: Takhin maps those onto its config.
+*/ -}}
 {{- define "takhin-common.goRuntimeEnv" -}}
 - name: GOMAXPROCS
   valueFrom:
     resourceFieldRef:
       resource: limits.cpu
       divisor: "1"
-- name: CONTAINER_MEMORY_LIMIT_BYTES
-  valueFrom:
-    resourceFieldRef:
-      resource: limits.memory
-      divisor: "1"
-{{- end -}}
-
-{{- /* Shell lines that set GOMEMLIMIT to 90% of the memory limit (the Downward API cannot compute a percentage). */ -}}
-{{- define "takhin-common.goMemLimitShell" -}}
-if [ -n "${CONTAINER_MEMORY_LIMIT_BYTES:-}" ]; then
-  GOMEMLIMIT=$((CONTAINER_MEMORY_LIMIT_BYTES / 10 * 9)); export GOMEMLIMIT
-fi
+{{- with include "takhin-common.goMemLimitEnv" . }}
+{{ . }}
+{{- end }}
 {{- end -}}

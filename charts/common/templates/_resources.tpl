@@ -16,9 +16,8 @@
 {{- end -}}
 
 {{- /*
-GOMEMLIMIT at 90% of the memory limit, like the broker's entrypoint, for a container whose command is the Go binary
-itself: the Downward API can pass the limit but not a percentage of it. Renders nothing without a memory limit.
-Call with (dict "resources" .Values.resources).
+GOMEMLIMIT at 90% of the memory limit, computed when the chart renders: the Downward API can pass the limit but not
+a percentage of it. Renders nothing without a memory limit. Call with (dict "resources" .Values.resources).
 */ -}}
 {{- define "takhin-common.goMemLimitEnv" -}}
 {{- with (.resources.limits | default dict).memory -}}
