@@ -233,7 +233,11 @@ export async function presetLifecycle(ctx: FlowContext, c: RenderCase): Promise<
       const size = prepared.brokerSize;
       if (!size) throw new Error(`the preset renders no claim data-${BROKER}-0`);
       const bigger = largerSize(size);
-      const r = await runHelm(cluster, 'helm', ['upgrade', ...helmArgs(c, namespace, ['--set', `broker.persistence.size=${bigger}`, ...waitArgs('helm', { rollbackOnFailure: false, timeout: '1m' })])]);
+      const r = await runHelm(cluster, 'helm', ['upgrade', ...helmArgs(c, namespace, [
+        '--set', `broker.persistence.size=${bigger}`,
+        // The console's snapshot volume grows with it, or the umbrella itself refuses the values before the API server sees them.
+        '--set', `console.data.broker.snapshot.sizeLimit=${bigger}`,
+        ...waitArgs('helm', { rollbackOnFailure: false, timeout: '1m' })])]);
       const refused = /StatefulSet\.apps "takhin-broker" is invalid: spec: Forbidden: updates to statefulset spec for fields other than/.test(r.stderr);
       check(!r.ok && refused, `the API server refuses persistence.size ${size} -> ${bigger} (volumeClaimTemplates are immutable)`, r.ok ? 'the upgrade succeeded' : helmError(r));
       if (refused) log(`  API server: ${r.stderr.split('\n').find((l) => l.startsWith('Error:'))?.trim()}`);
